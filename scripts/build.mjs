@@ -1,0 +1,26 @@
+// Bundles each entry point with esbuild into dist/. iced-x86 loads its wasm from
+// beside its own JS file, so the wasm is copied next to the bundles.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const entries = [{ in: 'src/cli/main.ts', out: 'cli' }];
+
+mkdirSync('dist', { recursive: true });
+await build({
+  entryPoints: entries.map((e) => ({ in: e.in, out: e.out })),
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+const icedDir = dirname(require.resolve('iced-x86/package.json'));
+copyFileSync(join(icedDir, 'iced_x86_bg.wasm'), 'dist/iced_x86_bg.wasm');
+// The project's sources are ES modules; the bundles are CommonJS (as VS Code loads extensions).
+writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');

@@ -1,0 +1,50 @@
+/** The `x64emu` command line. */
+import { runCommand } from './run.js';
+
+const USAGE = `usage: x64emu run PROGRAM [--max-instructions N] [--trace] [--stats] [--break SYMBOL|ADDR]... [--memory MiB] [-- ARGS...]
+
+  run     run a static x86-64 Linux executable (built with as/ld) on the emulator;
+          the program's output goes to stdout/stderr and its exit status is returned
+  --trace one line per instruction on stderr: address, symbol, AT&T text, changed registers/flags
+  --stats instructions retired and speed (MIPS) on stderr`;
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === 'run') {
+    const opts = { program: '', args: [] as string[], maxInstructions: Number.MAX_SAFE_INTEGER, trace: false, stats: false, breakAt: [] as string[], memoryMiB: 256 };
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      const value = () => {
+        if (i + 1 >= rest.length) throw new Error(`${a} needs a value`);
+        return rest[++i];
+      };
+      if (a === '--') {
+        opts.args.push(...rest.slice(i + 1));
+        break;
+      } else if (a === '--max-instructions') {
+        opts.maxInstructions = Number(value());
+        if (!Number.isSafeInteger(opts.maxInstructions) || opts.maxInstructions < 0) throw new Error('--max-instructions needs a non-negative integer');
+      } else if (a === '--trace') opts.trace = true;
+      else if (a === '--stats') opts.stats = true;
+      else if (a === '--break') opts.breakAt.push(value());
+      else if (a === '--memory') opts.memoryMiB = Number(value());
+      else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+      else if (!opts.program) opts.program = a;
+      else opts.args.push(a);
+    }
+    if (!opts.program) throw new Error('run needs a PROGRAM');
+    return runCommand(opts);
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  throw new Error(`unknown command '${command}'`);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`x64emu: ${(e as Error).message}\n${USAGE}\n`);
+  process.exitCode = 2;
+}

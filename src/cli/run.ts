@@ -1,0 +1,168 @@
+/** `x64emu run`: run a static Linux x86-64 program headless. */
+import { readFileSync, readSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Vector, VECTOR_NAMES } from '../core/machine/faults.js';
+import { formatLinear } from '../core/machine/linear-memory.js';
+import { StopReason } from '../core/machine/cpu.js';
+import { ElfError } from '../core/loader/elf.js';
+import { LinuxProcess, ProcessHost } from '../core/loader/linux-process.js';
+import { describeChanges, formatTraceLine, snapshot } from '../core/inspect/trace.js';
+import { disassembleAt } from '../core/isa/disasm.js';
+
+export interface RunOptions {
+  program: string;
+  args: string[];
+  maxInstructions: number;
+  trace: boolean;
+  stats: boolean;
+  breakAt: string[];
+  memoryMiB: number;
+}
+
+/** Signal numbers a Linux process would die with, for the exit status (128 + signal). */
+const SIGNAL_FOR_VECTOR: Record<number, [number, string]> = {
+  [Vector.DE]: [8, 'SIGFPE'],
+  [Vector.UD]: [4, 'SIGILL'],
+  [Vector.BP]: [5, 'SIGTRAP'],
+  [Vector.GP]: [11, 'SIGSEGV'],
+  [Vector.SS]: [11, 'SIGSEGV'],
+  [Vector.PF]: [11, 'SIGSEGV'],
+  [Vector.AC]: [7, 'SIGBUS'],
+};
+
+const nodeHost: ProcessHost = {
+  write(fd, data) {
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off);
+  },
+  read(fd, max) {
+    const buf = Buffer.alloc(max);
+    try {
+      const n = readSync(fd, buf, 0, max, null);
+      return new Uint8Array(buf.subarray(0, n));
+    } catch {
+      return new Uint8Array(0);
+    }
+  },
+  warn(message) {
+    process.stderr.write(`x64emu: ${message}\n`);
+  },
+};
+
+export function runCommand(opts: RunOptions): number {
+  if (/\.[sS]$/.test(opts.program)) {
+    process.stderr.write(`x64emu: ${opts.program}: running assembly sources needs the built-in assembler, which is not part of this version; build it with 'as' and 'ld -static' and run the executable\n`);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(opts.program);
+  } catch (e) {
+    process.stderr.write(`x64emu: ${opts.program}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  let proc: LinuxProcess;
+  try {
+    proc = new LinuxProcess(bytes, nodeHost, { argv: [opts.program, ...opts.args], envp: [], memoryMiB: opts.memoryMiB }, opts.program);
+  } catch (e) {
+    const msg = (e as Error).message;
+    process.stderr.write(`x64emu: ${e instanceof ElfError ? msg : msg}\n`);
+    return 2;
+  }
+  const cpu = proc.cpu;
+  for (const spec of opts.breakAt) {
+    const addr = /^(0x)?[0-9a-f]+$/i.test(spec) && !proc.symbols.address(spec) ? Number(BigInt(spec.startsWith('0x') ? spec : '0x' + spec)) : proc.symbols.address(spec);
+    if (addr === undefined) {
+      process.stderr.write(`x64emu: --break ${spec}: no such symbol in ${opts.program}\n`);
+      return 2;
+    }
+    cpu.breakpoints.add(addr);
+  }
+  cpu.invalidateAllCode();
+
+  const started = performance.now();
+  let reason: StopReason;
+  if (opts.trace) {
+    reason = traceRun(proc, opts.maxInstructions);
+  } else {
+    reason = proc.run(opts.maxInstructions);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (opts.stats) {
+    process.stderr.write(`instructions: ${cpu.retired}\n`);
+    process.stderr.write(`seconds: ${seconds.toFixed(3)}\n`);
+    process.stderr.write(`emulator: ${(cpu.retired / seconds / 1e6).toFixed(1)} MIPS\n`);
+  }
+  return report(proc, reason, opts);
+}
+
+function traceRun(proc: LinuxProcess, max: number): StopReason {
+  const cpu = proc.cpu;
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length) process.stderr.write(out.join('\n') + '\n');
+    out.length = 0;
+  };
+  let reason: StopReason = { kind: 'limit' };
+  const limit = cpu.retired + max;
+  while (cpu.retired < limit) {
+    const rip = cpu.rip;
+    const before = snapshot(cpu);
+    const text = disassembleAt(cpu.mem, rip);
+    const retiredBefore = cpu.retired;
+    reason = proc.run(1);
+    if (cpu.retired > retiredBefore) {
+      out.push(formatTraceLine(cpu, rip, proc.symbols.format(rip), describeChanges(before, snapshot(cpu))));
+      void text;
+    }
+    if (out.length > 1000) flush();
+    if (reason.kind !== 'limit') break;
+  }
+  flush();
+  return reason;
+}
+
+function report(proc: LinuxProcess, reason: StopReason, opts: RunOptions): number {
+  const cpu = proc.cpu;
+  const where = (rip: number) => {
+    const sym = proc.symbols.format(rip);
+    return `${formatLinear(rip)}${sym ? ` <${sym}>` : ''}: ${disassembleAt(cpu.mem, rip).text}`;
+  };
+  switch (reason.kind) {
+    case 'exit':
+      return reason.status;
+    case 'limit':
+      process.stderr.write(`x64emu: ${basename(opts.program)}: stopped after ${cpu.retired} instructions (--max-instructions) at ${where(cpu.rip)}\n`);
+      return 124;
+    case 'breakpoint':
+      process.stderr.write(`x64emu: breakpoint at ${where(reason.rip)} after ${cpu.retired} instructions\n`);
+      return 133;
+    case 'halt':
+      process.stderr.write(`x64emu: halted (${reason.detail}) at ${where(cpu.rip)}\n`);
+      return 0;
+    case 'fault': {
+      const f = reason.fault;
+      const [sig, sigName] = SIGNAL_FOR_VECTOR[f.vector] ?? [11, 'SIGSEGV'];
+      const lines = [
+        `x64emu: ${basename(opts.program)}: ${VECTOR_NAMES[f.vector] ?? `exception ${f.vector}`} (${sigName}) after ${cpu.retired} instructions`,
+        `  at ${where(reason.rip)}`,
+      ];
+      if (f.address !== undefined) lines.push(`  faulting address: 0x${f.address.toString(16)}${describePfError(f.errorCode)}`);
+      else if (f.errorCode > 0) lines.push(`  error code: 0x${f.errorCode.toString(16)}`);
+      if (f.detail) lines.push(`  ${f.detail}`);
+      process.stderr.write(lines.join('\n') + '\n');
+      return 128 + sig;
+    }
+  }
+}
+
+function describePfError(code: number): string {
+  if (code < 0) return '';
+  const parts = [
+    code & 1 ? 'protection violation' : 'page not present',
+    code & 2 ? 'write' : code & 16 ? 'instruction fetch' : 'read',
+    code & 4 ? 'user mode' : 'supervisor mode',
+  ];
+  if (code & 8) parts.push('reserved bit set');
+  return ` (${parts.join(', ')})`;
+}

@@ -1,0 +1,3 @@
+import type { HandlerTable } from './table.js';
+
+export const SHIFT_HANDLERS: HandlerTable = {};

@@ -1,0 +1,279 @@
+/**
+ * Every memory access the CPU makes — data, stack, instruction fetch — goes through this one
+ * path: linear address → (software TLB | page walk) → physical RAM. The TLB here is a
+ * direct-mapped lookup cache in front of `walk`; it is filled only by successful walks and
+ * flushed whenever the paging context changes.
+ *
+ * Linear addresses are JS numbers holding the *signed* canonical value (−2^47 … 2^47−1), so
+ * they are exact doubles. A non-canonical value never matches a TLB tag and raises #GP(0) in
+ * the slow path.
+ *
+ * Frames that hold decoded instructions are never in the write TLB, so the slow write path
+ * sees every store into code and invalidates the decoded-instruction cache (self-modifying
+ * code, loaders).
+ */
+import { CpuFault, Vector, fault } from './faults.js';
+import { Access, PagingContext, WalkResult, walk } from './paging.js';
+import { PhysicalMemory } from './physical-memory.js';
+
+const TLB_SIZE = 1024;
+const TLB_MASK = TLB_SIZE - 1;
+const PAGE = 4096;
+const INV_PAGE = 1 / PAGE;
+const CANONICAL_LIMIT = 2 ** 47;
+
+export class LinearMemory {
+  readonly view: DataView;
+  readonly bytes: Uint8Array;
+  private readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly rBase = new Float64Array(TLB_SIZE);
+  private readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly wBase = new Float64Array(TLB_SIZE);
+  private readonly xTag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly xBase = new Float64Array(TLB_SIZE);
+  /** One flag per physical frame: the frame holds decoded instructions. */
+  private readonly codeFrames: Uint8Array;
+  /** Called with a frame's physical address when a store lands in a code frame. */
+  onCodeWrite: (frame: number) => void = () => {};
+  /** High dword of the last 64-bit read (reads return the low dword; no allocation). */
+  hi = 0;
+
+  constructor(
+    readonly phys: PhysicalMemory,
+    readonly ctx: PagingContext,
+  ) {
+    this.view = phys.view;
+    this.bytes = phys.bytes;
+    this.codeFrames = new Uint8Array(phys.size / PAGE);
+  }
+
+  /** Forget every cached translation (CR3 write, CPL change, map changes). */
+  flushTlb(): void {
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
+    this.xTag.fill(NaN);
+  }
+
+  /** Forget the cached translation of one linear page (invlpg, munmap). */
+  flushPage(linear: number): void {
+    const pn = Math.floor(linear * INV_PAGE);
+    const i = pn & TLB_MASK;
+    if (this.rTag[i] === pn) this.rTag[i] = NaN;
+    if (this.wTag[i] === pn) this.wTag[i] = NaN;
+    if (this.xTag[i] === pn) this.xTag[i] = NaN;
+  }
+
+  /** Physical address of `linear` for `access`, filling the TLB; raises #GP/#PF. */
+  translate(linear: number, access: Access): number {
+    if (linear >= CANONICAL_LIMIT || linear < -CANONICAL_LIMIT) {
+      throw fault.gp(0, `non-canonical address ${formatLinear(linear)}`);
+    }
+    const pn = Math.floor(linear * INV_PAGE);
+    const off = linear - pn * PAGE;
+    const i = pn & TLB_MASK;
+    const r = walk(this.phys, this.ctx, linear, access);
+    if (typeof r === 'number') {
+      throw new CpuFault(Vector.PF, -r - 1, BigInt.asUintN(64, BigInt(linear)));
+    }
+    this.fill(r, pn, i, access);
+    return r.frame + off;
+  }
+
+  private fill(r: WalkResult, pn: number, i: number, access: Access): void {
+    if (!this.phys.contains(r.frame, PAGE)) {
+      throw fault.gp(0, `linear page ${formatLinear(pn * PAGE)} maps outside RAM (0x${r.frame.toString(16)})`);
+    }
+    const frameIndex = r.frame / PAGE;
+    if (access === Access.Execute) {
+      this.xTag[i] = pn;
+      this.xBase[i] = r.frame;
+      return;
+    }
+    this.rTag[i] = pn;
+    this.rBase[i] = r.frame;
+    if (access === Access.Write) {
+      if (this.codeFrames[frameIndex]) {
+        this.codeFrames[frameIndex] = 0;
+        this.onCodeWrite(r.frame);
+      }
+      this.wTag[i] = pn;
+      this.wBase[i] = r.frame;
+    }
+  }
+
+  /** Marks a frame as holding decoded code: later stores to it take the slow path. */
+  markCode(frame: number): void {
+    const index = frame / PAGE;
+    if (this.codeFrames[index]) return;
+    this.codeFrames[index] = 1;
+    for (let i = 0; i < TLB_SIZE; i++) if (this.wBase[i] === frame) this.wTag[i] = NaN;
+  }
+
+  // ---- data reads: low dword returned (signed), high dword in `hi` for 64-bit ----
+
+  read8(a: number): number {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const base = this.rTag[i] === pn ? this.rBase[i] : this.translate(a, Access.Read) - (a - pn * PAGE);
+    return this.bytes[base + a - pn * PAGE];
+  }
+
+  read16(a: number): number {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.rTag[i] === pn && off <= PAGE - 2) return this.view.getUint16(this.rBase[i] + off, true);
+    return this.readSlow(a, 2);
+  }
+
+  read32(a: number): number {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.rTag[i] === pn && off <= PAGE - 4) return this.view.getInt32(this.rBase[i] + off, true);
+    return this.readSlow(a, 4);
+  }
+
+  read64(a: number): number {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.rTag[i] === pn && off <= PAGE - 8) {
+      const pa = this.rBase[i] + off;
+      this.hi = this.view.getInt32(pa + 4, true);
+      return this.view.getInt32(pa, true);
+    }
+    return this.readSlow(a, 8);
+  }
+
+  /** Unaligned-across-pages or TLB-miss read: translate every page first, then assemble. */
+  private readSlow(a: number, n: number): number {
+    const first = this.translate(a, Access.Read);
+    const end = a + n - 1;
+    const crosses = Math.floor(end * INV_PAGE) !== Math.floor(a * INV_PAGE);
+    const second = crosses ? this.translate(end - (end % PAGE + PAGE) % PAGE, Access.Read) : 0;
+    let lo = 0;
+    let hi = 0;
+    const firstLen = crosses ? PAGE - (a - Math.floor(a * INV_PAGE) * PAGE) : n;
+    for (let k = 0; k < n; k++) {
+      const b = k < firstLen ? this.bytes[first + k] : this.bytes[second + k - firstLen];
+      if (k < 4) lo |= b << (8 * k);
+      else hi |= b << (8 * (k - 4));
+    }
+    this.hi = hi;
+    return n === 4 || n === 8 ? lo | 0 : lo >>> 0;
+  }
+
+  // ---- data writes ----
+
+  write8(a: number, v: number): void {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    if (this.wTag[i] === pn) {
+      this.bytes[this.wBase[i] + a - pn * PAGE] = v;
+      return;
+    }
+    this.bytes[this.translate(a, Access.Write)] = v;
+  }
+
+  write16(a: number, v: number): void {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.wTag[i] === pn && off <= PAGE - 2) this.view.setUint16(this.wBase[i] + off, v, true);
+    else this.writeSlow(a, 2, v, 0);
+  }
+
+  write32(a: number, v: number): void {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.wTag[i] === pn && off <= PAGE - 4) this.view.setInt32(this.wBase[i] + off, v, true);
+    else this.writeSlow(a, 4, v, 0);
+  }
+
+  write64(a: number, lo: number, hi: number): void {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    const off = a - pn * PAGE;
+    if (this.wTag[i] === pn && off <= PAGE - 8) {
+      const pa = this.wBase[i] + off;
+      this.view.setInt32(pa, lo, true);
+      this.view.setInt32(pa + 4, hi, true);
+    } else this.writeSlow(a, 8, lo, hi);
+  }
+
+  /** Both pages are translated (and may fault) before any byte is stored. */
+  private writeSlow(a: number, n: number, lo: number, hi: number): void {
+    const first = this.translate(a, Access.Write);
+    const end = a + n - 1;
+    const crosses = Math.floor(end * INV_PAGE) !== Math.floor(a * INV_PAGE);
+    const second = crosses ? this.translate(Math.floor(end * INV_PAGE) * PAGE, Access.Write) : 0;
+    const firstLen = crosses ? PAGE - (a - Math.floor(a * INV_PAGE) * PAGE) : n;
+    for (let k = 0; k < n; k++) {
+      const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
+      if (k < firstLen) this.bytes[first + k] = b;
+      else this.bytes[second + k - firstLen] = b;
+    }
+  }
+
+  /** Checks that `n` bytes at `a` are writable without storing (for multi-part instructions). */
+  probeWrite(a: number, n: number): void {
+    this.translate(a, Access.Write);
+    if (n > 1) this.translate(a + n - 1, Access.Write);
+  }
+
+  // ---- instruction fetch ----
+
+  /** Physical address of an instruction byte (execute permission checked). */
+  fetchAddress(a: number): number {
+    const pn = Math.floor(a * INV_PAGE);
+    const i = pn & TLB_MASK;
+    if (this.xTag[i] === pn) return this.xBase[i] + a - pn * PAGE;
+    return this.translate(a, Access.Execute);
+  }
+
+  // ---- side-effect-free access for debuggers and loaders (no A/D bits, no TLB fill) ----
+
+  /** Reads up to `n` bytes; stops at the first unmapped byte. */
+  peek(a: number, n: number): Uint8Array {
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const pa = this.inspectTranslate(a + k, Access.Read);
+      if (pa === undefined) break;
+      out.push(this.bytes[pa]);
+    }
+    return Uint8Array.from(out);
+  }
+
+  /** Writes bytes ignoring page protections (as a debugger or loader does); false if unmapped. */
+  poke(a: number, data: Uint8Array): boolean {
+    const targets: number[] = [];
+    for (let k = 0; k < data.length; k++) {
+      const pa = this.inspectTranslate(a + k, Access.Read);
+      if (pa === undefined) return false;
+      targets.push(pa);
+    }
+    targets.forEach((pa, k) => {
+      const frame = pa - (pa % PAGE);
+      if (this.codeFrames[frame / PAGE]) {
+        this.codeFrames[frame / PAGE] = 0;
+        this.onCodeWrite(frame);
+      }
+      this.bytes[pa] = data[k];
+    });
+    return true;
+  }
+
+  inspectTranslate(a: number, access: Access): number | undefined {
+    if (a >= CANONICAL_LIMIT || a < -CANONICAL_LIMIT) return undefined;
+    const ctx = { ...this.ctx, cpl: 0, smap: false, smep: false, wp: false };
+    const r = walk(this.phys, ctx, a, access, true);
+    if (typeof r === 'number' || !this.phys.contains(r.frame, PAGE)) return undefined;
+    return r.frame + (a - Math.floor(a * INV_PAGE) * PAGE);
+  }
+}
+
+export function formatLinear(linear: number): string {
+  return '0x' + BigInt.asUintN(64, BigInt(Math.trunc(linear))).toString(16);
+}

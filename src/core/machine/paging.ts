@@ -1,0 +1,181 @@
+/**
+ * 4-level paging structures (SDM vol. 3, 4.5): entry bits as data, the page walk, and a
+ * builder that writes real page tables into guest physical memory (loaders use it, so the
+ * CPU always runs with the same walk that system mode uses).
+ */
+import { PF_ERR } from './faults.js';
+import { FrameAllocator, PhysicalMemory } from './physical-memory.js';
+
+export const PTE = {
+  P: 1 << 0,
+  RW: 1 << 1,
+  US: 1 << 2,
+  PWT: 1 << 3,
+  PCD: 1 << 4,
+  A: 1 << 5,
+  D: 1 << 6,
+  PS: 1 << 7,
+  G: 1 << 8,
+} as const;
+/** NX is bit 63: bit 31 of the entry's high dword. */
+export const PTE_HI_NX = 1 << 31;
+const PAGE = 4096;
+const TWO32 = 4294967296;
+
+export const enum Access {
+  Read = 0,
+  Write = 1,
+  Execute = 2,
+}
+
+/** What the walk needs from the CPU's control registers. */
+export interface PagingContext {
+  /** Physical address of the PML4 (CR3 bits 51:12). */
+  pml4: number;
+  /** Current privilege level (3 = user). */
+  cpl: number;
+  nxe: boolean;
+  wp: boolean;
+  smep: boolean;
+  smap: boolean;
+  /** RFLAGS.AC, which lifts SMAP for explicit supervisor accesses. */
+  ac: boolean;
+}
+
+export interface WalkResult {
+  /** Physical address of the 4 KiB frame that holds the linear page. */
+  frame: number;
+  writable: boolean;
+  user: boolean;
+  executable: boolean;
+}
+
+/** Linear address (signed canonical number) to its 48-bit unsigned form. */
+export function unsigned48(linear: number): number {
+  return linear < 0 ? linear + 2 ** 48 : linear;
+}
+
+function entryAddress(lo: number, hi: number): number {
+  return (hi & 0xfffff) * TWO32 + ((lo & 0xfffff000) >>> 0);
+}
+
+/**
+ * Walks the tables for `linear`. Returns the translation, or a #PF error code (a negative
+ * number: -(code + 1)) so the caller decides how to raise it. Sets accessed/dirty bits as
+ * the CPU does, unless `inspect` (debugger reads must not change guest state).
+ */
+export function walk(
+  mem: PhysicalMemory,
+  ctx: PagingContext,
+  linear: number,
+  access: Access,
+  inspect = false,
+): WalkResult | number {
+  const u = unsigned48(linear);
+  const view = mem.view;
+  const user = ctx.cpl === 3;
+  let table = ctx.pml4;
+  let rw = true;
+  let us = true;
+  let nx = false;
+  const shifts = [39, 30, 21, 12];
+  let errBase = (access === Access.Write ? PF_ERR.W : 0) | (user ? PF_ERR.U : 0) |
+    (access === Access.Execute && ctx.nxe ? PF_ERR.I : 0);
+  for (let level = 0; level < 4; level++) {
+    const index = Math.floor(u / 2 ** shifts[level]) & 511;
+    const ea = table + index * 8;
+    if (!mem.contains(ea, 8)) return -(errBase | PF_ERR.RSVD) - 1;
+    const lo = view.getUint32(ea, true);
+    const hi = view.getUint32(ea + 4, true);
+    if (!(lo & PTE.P)) return -errBase - 1;
+    if (!ctx.nxe && hi & PTE_HI_NX) return -(errBase | PF_ERR.P | PF_ERR.RSVD) - 1;
+    rw &&= (lo & PTE.RW) !== 0;
+    us &&= (lo & PTE.US) !== 0;
+    nx ||= ctx.nxe && (hi & PTE_HI_NX) !== 0;
+    const leaf = level === 3 || (level >= 1 && (lo & PTE.PS) !== 0);
+    if (!leaf) {
+      if (!inspect && !(lo & PTE.A)) view.setUint32(ea, lo | PTE.A, true);
+      table = entryAddress(lo, hi);
+      continue;
+    }
+    // Permission checks (SDM 4.6).
+    const pErr = -(errBase | PF_ERR.P) - 1;
+    if (user && !us) return pErr;
+    if (access === Access.Write && !rw && (user || ctx.wp)) return pErr;
+    if (access === Access.Execute && nx) return pErr;
+    if (!user && us) {
+      if (access === Access.Execute && ctx.smep) return pErr;
+      if (access !== Access.Execute && ctx.smap && !ctx.ac) return pErr;
+    }
+    if (!inspect) {
+      let nlo = lo | PTE.A;
+      if (access === Access.Write) nlo |= PTE.D;
+      if (nlo !== lo) view.setUint32(ea, nlo >>> 0, true);
+    }
+    let frame = entryAddress(lo, hi);
+    if (level < 3) {
+      // Large page: bits 12.. of the offset inside the 2 MiB / 1 GiB page come from the address.
+      const span = 2 ** shifts[level];
+      const base = level === 1 ? frame - (frame % 2 ** 30) : frame - (frame % 2 ** 21);
+      frame = base + (Math.floor(u / PAGE) * PAGE) % span;
+    }
+    return { frame, writable: rw, user: us, executable: !nx };
+  }
+  return -errBase - 1;
+}
+
+/** Writes 4-level page tables into guest memory. */
+export class PageTableBuilder {
+  readonly pml4: number;
+  constructor(
+    private readonly mem: PhysicalMemory,
+    private readonly frames: FrameAllocator,
+    pml4?: number,
+  ) {
+    this.pml4 = pml4 ?? frames.allocate();
+  }
+
+  /** Maps one 4 KiB linear page to `frame` with the given PTE flags (P is implied). */
+  map(linear: number, frame: number, flags: { write: boolean; user: boolean; exec: boolean }): void {
+    const pte = this.leafEntry(linear, true)!;
+    const lo = (frame % TWO32) | PTE.P | (flags.write ? PTE.RW : 0) | (flags.user ? PTE.US : 0);
+    const hi = Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX);
+    this.mem.view.setUint32(pte, lo >>> 0, true);
+    this.mem.view.setUint32(pte + 4, hi >>> 0, true);
+  }
+
+  unmap(linear: number): void {
+    const pte = this.leafEntry(linear, false);
+    if (pte !== undefined) this.mem.view.setBigUint64(pte, 0n, true);
+  }
+
+  /** The frame a page maps to, or undefined. */
+  lookup(linear: number): number | undefined {
+    const pte = this.leafEntry(linear, false);
+    if (pte === undefined) return undefined;
+    const lo = this.mem.view.getUint32(pte, true);
+    if (!(lo & PTE.P)) return undefined;
+    return entryAddress(lo, this.mem.view.getUint32(pte + 4, true));
+  }
+
+  /** Physical address of the level-1 entry for `linear`, creating tables when asked. */
+  private leafEntry(linear: number, create: boolean): number | undefined {
+    const u = unsigned48(linear);
+    let table = this.pml4;
+    for (const shift of [39, 30, 21]) {
+      const ea = table + (Math.floor(u / 2 ** shift) & 511) * 8;
+      const lo = this.mem.view.getUint32(ea, true);
+      if (lo & PTE.P) {
+        table = entryAddress(lo, this.mem.view.getUint32(ea + 4, true));
+        continue;
+      }
+      if (!create) return undefined;
+      const next = this.frames.allocate();
+      // Upper levels grant everything; the leaf decides (as Linux does).
+      this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
+      this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+      table = next;
+    }
+    return table + (Math.floor(u / PAGE) & 511) * 8;
+  }
+}
