@@ -47,7 +47,9 @@ function ret(cpu: Cpu, ins: Insn): void {
 function decrementCounter(cpu: Cpu, ins: Insn): boolean {
   const r = cpu.r;
   if (ins.addr32) {
+    // ECX is the counter; writing it zero-extends into RCX.
     r[2] = (r[2] - 1) | 0;
+    r[3] = 0;
     return r[2] !== 0;
   }
   const lo = (r[2] >>> 0) - 1;
@@ -70,7 +72,7 @@ function loopne(cpu: Cpu, ins: Insn): void {
 
 function jrcxz(cpu: Cpu, ins: Insn): void {
   const r = cpu.r;
-  if ((r[2] | (ins.mnemonic === Mnemonic.Jecxz ? 0 : r[3])) === 0) cpu.rip = ins.target;
+  if ((r[2] | (ins.addr32 ? 0 : r[3])) === 0) cpu.rip = ins.target;
 }
 
 const JCC: HandlerTable = {};

@@ -6,6 +6,7 @@ import { Code, Decoder, DecoderError, DecoderOptions, Instruction, MemorySizeExt
 import type { Cpu } from '../machine/cpu.js';
 import { fault } from '../machine/faults.js';
 import { Insn, NO_REG, Op, SegBase } from './insn.js';
+import { specialize } from './fast-forms.js';
 import { handlerFor, invalidOpcode } from './table.js';
 
 const MAX_INSN = 15;
@@ -162,6 +163,11 @@ export function buildInsn(x: Instruction, rip: number): Insn {
   }
   if (ins.k0 === Op.Mem || ins.k1 === Op.Mem) ins.memSize = MemorySizeExt.size(x.memorySize);
   if (ins.size === 16) ins.size = 8; // cmpxchg16b: handler uses memSize
+  // Forms whose width the operands do not show: 67h counters (loopl, jecxz), 66h leave.
+  const codeName = Code[x.code];
+  if (codeName.endsWith('_ECX') || x.code === Code.Jecxz_rel8_64) ins.addr32 = true;
+  if (x.code === Code.Leavew) ins.size = 2;
+  if (ins.handler === handlerFor(ins.mnemonic)) ins.handler = specialize(ins) ?? ins.handler;
   return ins;
 }
 

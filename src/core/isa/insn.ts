@@ -75,12 +75,33 @@ export class Insn {
   generation = 0;
   /** Fall-through successor, linked lazily by the run loop. */
   next: Insn | null = null;
-  /** Taken-branch successor (at `target`), linked lazily by the run loop. */
+  /** Last taken-branch successor (direct or indirect), linked lazily by the run loop. */
   jump: Insn | null = null;
-  /** A breakpoint is armed at this address. */
-  breakpoint = false;
+  /** The instruction's own handler while `handler` is the breakpoint trap. */
+  original: Handler | null = null;
 
   constructor(handler: Handler) {
     this.handler = handler;
+  }
+}
+
+/**
+ * Breakpoints cost nothing on the hot path: an armed instruction's handler is swapped for
+ * this trap, which stops the run before the instruction (or runs it once when resuming).
+ */
+function breakpointTrap(cpu: Cpu, ins: Insn): void {
+  if (cpu.skipBreakpointAt === ins.rip) {
+    cpu.skipBreakpointAt = NaN;
+    ins.original!(cpu, ins);
+    return;
+  }
+  cpu.rip = ins.rip;
+  cpu.stop = { kind: 'breakpoint', rip: ins.rip };
+}
+
+export function armBreakpoint(ins: Insn): void {
+  if (ins.original === null) {
+    ins.original = ins.handler;
+    ins.handler = breakpointTrap;
   }
 }

@@ -4,7 +4,7 @@
  * decoded instruction, and touches memory only through `mem` (one translation path).
  */
 import { decodeAt } from '../isa/decode.js';
-import { Insn } from '../isa/insn.js';
+import { Insn, armBreakpoint } from '../isa/insn.js';
 import { LF, materializeFlags } from '../isa/lazy-flags.js';
 import { CpuFault } from './faults.js';
 import { LinearMemory } from './linear-memory.js';
@@ -67,8 +67,11 @@ export class Cpu {
   stop: StopReason | null = null;
   /** User-mode personalities handle `syscall` here; null means hardware SYSCALL semantics. */
   syscallHook: ((cpu: Cpu) => void) | null = null;
-  /** Linear addresses that stop the run before the instruction executes. */
+  /** Linear addresses that stop the run before the instruction executes. After changing the
+   * set, call invalidateAllCode() so decoded instructions pick it up. */
   readonly breakpoints = new Set<number>();
+  /** The breakpoint the current run resumes from (executes once instead of stopping). */
+  skipBreakpointAt = NaN;
 
   private readonly decodeCache = new Map<number, (Insn | undefined)[]>();
   /** Bumped whenever cached linear→instruction associations may be stale. */
@@ -155,7 +158,7 @@ export class Cpu {
     let ins = page[off];
     if (ins === undefined || ins.rip !== rip) {
       ins = decodeAt(this, rip);
-      if (this.breakpoints.has(rip)) ins.breakpoint = true;
+      if (this.breakpoints.has(rip)) armBreakpoint(ins);
       page[off] = ins;
       // An instruction that straddles into the next frame depends on it too.
       const lastByte = this.mem.fetchAddress(rip + ins.length - 1);
@@ -170,52 +173,55 @@ export class Cpu {
    * (before executing it; pass `skipBreakpointAt` to resume from one) or a fault is not handled.
    */
   run(maxInstructions: number, skipBreakpointAt = NaN): StopReason {
-    let n = 0;
+    // `retired` is kept current during the run: RDTSC and system calls read it.
+    const limit = this.retired + maxInstructions;
+    // `ins` is null while looking up the next instruction, so the catch block can tell a
+    // fetch fault (RIP already at the target) from a fault inside a handler (restart it).
     let ins: Insn | null = null;
-    let executing = false;
     this.stop = null;
-    while (true) {
-      try {
-        ins = this.lookup(this.rip);
-        for (;;) {
-          if (n >= maxInstructions) return this.finish(n, { kind: 'limit' });
-          if (ins.breakpoint && ins.rip !== skipBreakpointAt) {
-            return this.finish(n, { kind: 'breakpoint', rip: ins.rip });
-          }
-          skipBreakpointAt = NaN;
-          this.rip = ins.nextRip;
-          executing = true;
-          ins.handler(this, ins);
-          executing = false;
-          n++;
-          if (this.stop !== null) return this.finish(n, this.stop);
-          const rip = this.rip;
-          const gen = this.generation;
-          let next: Insn | null = ins.next;
-          if (rip === ins.nextRip && next !== null && next.generation === gen) {
-            ins = next;
-          } else if (rip === ins.target && (next = ins.jump) !== null && next.generation === gen) {
-            ins = next;
-          } else {
-            next = this.lookup(rip);
-            if (rip === ins.nextRip) ins.next = next;
-            else if (rip === ins.target) ins.jump = next;
-            ins = next;
-          }
+    this.skipBreakpointAt = skipBreakpointAt;
+    try {
+      ins = this.lookup(this.rip);
+      for (;;) {
+        if (this.retired >= limit) return this.finish({ kind: 'limit' });
+        this.rip = ins.nextRip;
+        ins.handler(this, ins);
+        this.retired++;
+        const stop = this.stop as StopReason | null;
+        if (stop !== null) {
+          // A breakpoint stops before its instruction: it did not retire.
+          if (stop.kind === 'breakpoint') this.retired--;
+          return this.finish(stop);
         }
-      } catch (e) {
-        if (!(e instanceof CpuFault)) throw e;
-        // A fault inside a handler restarts its instruction; a trap (int3, int n) and a fetch
-        // fault report the RIP already in place.
-        if (executing && ins !== null && !e.isTrap) this.rip = ins.rip;
-        if (executing && e.isTrap) n++;
-        return this.finish(n, { kind: 'fault', fault: e, rip: executing && ins !== null ? ins.rip : this.rip });
+        // Follow the cached successor links (fall-through, last taken target) before
+        // paying for a lookup; a link is trusted only within the current generation.
+        const rip = this.rip;
+        const gen = this.generation;
+        let next: Insn | null = ins.next;
+        if (next !== null && next.rip === rip && next.generation === gen) {
+          ins = next;
+        } else if ((next = ins.jump) !== null && next.rip === rip && next.generation === gen) {
+          ins = next;
+        } else {
+          const prev: Insn = ins;
+          ins = null;
+          next = this.lookup(rip);
+          if (rip === prev.nextRip) prev.next = next;
+          else prev.jump = next;
+          ins = next;
+        }
       }
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      if (ins === null) return this.finish({ kind: 'fault', fault: e, rip: this.rip });
+      // A fault restarts its instruction; a trap (int3, int n) retires it.
+      if (e.isTrap) this.retired++;
+      else this.rip = ins.rip;
+      return this.finish({ kind: 'fault', fault: e, rip: ins.rip });
     }
   }
 
-  private finish(n: number, reason: StopReason): StopReason {
-    this.retired += n;
+  private finish(reason: StopReason): StopReason {
     this.stop = null;
     return reason;
   }

@@ -237,31 +237,38 @@ export class LinearMemory {
 
   /** Reads up to `n` bytes; stops at the first unmapped byte. */
   peek(a: number, n: number): Uint8Array {
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const pa = this.inspectTranslate(a + k, Access.Read);
-      if (pa === undefined) break;
-      out.push(this.bytes[pa]);
+    const out = new Uint8Array(n);
+    let done = 0;
+    while (done < n) {
+      const pa = this.inspectTranslate(a + done, Access.Read);
+      if (pa === undefined) return out.slice(0, done);
+      const chunk = Math.min(n - done, PAGE - (pa % PAGE));
+      out.set(this.bytes.subarray(pa, pa + chunk), done);
+      done += chunk;
     }
-    return Uint8Array.from(out);
+    return out;
   }
 
-  /** Writes bytes ignoring page protections (as a debugger or loader does); false if unmapped. */
+  /** Writes bytes ignoring page protections (as a debugger or loader does); false if any
+   * byte is unmapped, in which case nothing is written. */
   poke(a: number, data: Uint8Array): boolean {
-    const targets: number[] = [];
-    for (let k = 0; k < data.length; k++) {
-      const pa = this.inspectTranslate(a + k, Access.Read);
+    const pieces: Array<[number, number, number]> = [];
+    let done = 0;
+    while (done < data.length) {
+      const pa = this.inspectTranslate(a + done, Access.Read);
       if (pa === undefined) return false;
-      targets.push(pa);
+      const chunk = Math.min(data.length - done, PAGE - (pa % PAGE));
+      pieces.push([pa, done, chunk]);
+      done += chunk;
     }
-    targets.forEach((pa, k) => {
+    for (const [pa, from, chunk] of pieces) {
       const frame = pa - (pa % PAGE);
       if (this.codeFrames[frame / PAGE]) {
         this.codeFrames[frame / PAGE] = 0;
         this.onCodeWrite(frame);
       }
-      this.bytes[pa] = data[k];
-    });
+      this.bytes.set(data.subarray(from, from + chunk), pa);
+    }
     return true;
   }
 
