@@ -175,6 +175,12 @@ export const MISC_HANDLERS: HandlerTable = {
   [Mnemonic.Ud2]: () => {
     throw fault.ud('ud2');
   },
+  [Mnemonic.Ud0]: () => {
+    throw fault.ud('ud0');
+  },
+  [Mnemonic.Ud1]: () => {
+    throw fault.ud('ud1');
+  },
   [Mnemonic.Hlt]: (cpu) => {
     if (cpu.cpl !== 0) throw fault.gp(0, 'hlt at CPL 3');
     cpu.stop = { kind: 'halt', detail: 'hlt' };

@@ -1,0 +1,118 @@
+// `x64emu run` as a user runs it: programs built by GNU as/ld, output, exit status, reports.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const CACHE = '.cache/cli-test';
+const hasBinutils = spawnSync('as', ['--version']).status === 0 && spawnSync('ld', ['--version']).status === 0;
+
+function build(name: string, source: string): string {
+  mkdirSync(CACHE, { recursive: true });
+  const src = join(CACHE, `${name}.S`);
+  writeFileSync(src, source);
+  const obj = join(CACHE, `${name}.o`);
+  const exe = join(CACHE, name);
+  assert.equal(spawnSync('as', ['-o', obj, src]).status, 0);
+  assert.equal(spawnSync('ld', ['-static', '-o', exe, obj]).status, 0);
+  return exe;
+}
+
+function x64emu(...args: string[]) {
+  const r = spawnSync('node', ['dist/cli.js', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('x64emu run', function () {
+  before(function () {
+    if (!hasBinutils) this.skip();
+  });
+
+  it('runs samples/hello built by GNU as/ld: output, arguments, exit status', () => {
+    mkdirSync(CACHE, { recursive: true });
+    assert.equal(spawnSync('as', ['-o', join(CACHE, 'hello.o'), 'samples/hello/hello.S']).status, 0);
+    assert.equal(spawnSync('ld', ['-static', '-o', join(CACHE, 'hello'), join(CACHE, 'hello.o')]).status, 0);
+    const r = x64emu('run', join(CACHE, 'hello'), '--', 'one', 'two');
+    assert.equal(r.stdout, 'Hello from x64emu!\none\ntwo\n');
+    assert.equal(r.status, 2);
+    const native = spawnSync(join(CACHE, 'hello'), ['one', 'two'], { encoding: 'utf8' });
+    assert.equal(r.stdout, native.stdout);
+    assert.equal(r.status, native.status);
+  });
+
+  it('--trace prints address, symbol, AT&T text and what changed, one line per instruction', () => {
+    const exe = build('trace', `
+	.globl _start
+_start:	mov $5, %eax
+	sub $6, %eax
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+`);
+    const r = x64emu('run', exe, '--trace');
+    assert.equal(r.status, 0);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 5);
+    assert.match(lines[0], /^0x0+401000 _start\s+mov \$5,%eax\s+rax=0x5$/);
+    assert.match(lines[1], /_start\+0x5\s+sub \$6,%eax\s+rax=0xffffffff \+CF \+PF \+AF \+SF$/);
+    assert.match(lines[4], /syscall/);
+  });
+
+  it('reports a guest fault with the exception, location and address, and exits like SIGSEGV', () => {
+    const exe = build('segv', `
+	.globl _start
+_start:	xor %ebx, %ebx
+crash:	movq $1, 8(%rbx)
+`);
+    const r = x64emu('run', exe);
+    assert.equal(r.status, 139);
+    assert.match(r.stderr, /#PF page fault \(SIGSEGV\)/);
+    assert.match(r.stderr, /at 0x401002 <crash>: movq \$1,8\(%rbx\)/);
+    assert.match(r.stderr, /faulting address: 0x8 \(page not present, write, user mode\)/);
+  });
+
+  it('reports a divide error as SIGFPE and an unimplemented instruction by name', () => {
+    const de = build('de', `
+	.globl _start
+_start:	xor %ecx, %ecx
+	div %ecx
+`);
+    const r = x64emu('run', de);
+    assert.equal(r.status, 136);
+    assert.match(r.stderr, /#DE divide error \(SIGFPE\)/);
+    const ud = build('ud', `
+	.globl _start
+_start:	fld1
+`);
+    const u = x64emu('run', ud);
+    assert.equal(u.status, 132);
+    assert.match(u.stderr, /instruction 'fld1' is not implemented/);
+  });
+
+  it('stops at --max-instructions and at a --break symbol', () => {
+    const exe = build('spin', `
+	.globl _start
+_start:	inc %rax
+target:	jmp _start
+`);
+    const r = x64emu('run', exe, '--max-instructions', '1000');
+    assert.equal(r.status, 124);
+    assert.match(r.stderr, /stopped after 1000 instructions/);
+    const b = x64emu('run', exe, '--break', 'target');
+    assert.match(b.stderr, /breakpoint at 0x401003 <target>: jmp 0x401000 after 1 instructions/);
+  });
+
+  it('explains inputs it cannot run', () => {
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(join(CACHE, 'notelf'), 'hello');
+    const r = x64emu('run', join(CACHE, 'notelf'));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /notelf: too short to be an ELF file/);
+    const missing = x64emu('run', join(CACHE, 'does-not-exist'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /does-not-exist: ENOENT/);
+    const usage = x64emu('frobnicate');
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /unknown command 'frobnicate'/);
+  });
+});
