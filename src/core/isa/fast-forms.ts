@@ -6,8 +6,94 @@
 import { Mnemonic } from 'iced-x86';
 import type { Cpu } from '../machine/cpu.js';
 import { Handler, Insn, Op } from './insn.js';
-import { LF } from './lazy-flags.js';
-import { effectiveAddress } from './operands.js';
+import { LF, prepareIncDec } from './lazy-flags.js';
+import { checkCanonical, effectiveAddress, numberHi, numberLo } from './operands.js';
+
+const TWO32 = 4294967296;
+
+// ---- stack and near branches (RSP is slot 4: dwords r[8], r[9]) ----
+
+/** RSP − 8 as a dword pair written back, returning the new RSP as a number. */
+function pushSlot(cpu: Cpu): number {
+  const r = cpu.r;
+  const lo = (r[8] >>> 0) - 8;
+  const hi = lo < 0 ? r[9] - 1 : r[9];
+  return hi * TWO32 + (lo < 0 ? lo + TWO32 : lo);
+}
+
+function commitRsp(cpu: Cpu, sp: number): void {
+  const hi = Math.floor(sp / TWO32);
+  cpu.r[8] = (sp - hi * TWO32) | 0;
+  cpu.r[9] = hi | 0;
+}
+
+function pushR64(cpu: Cpu, ins: Insn): void {
+  const r = cpu.r;
+  const sp = pushSlot(cpu);
+  cpu.mem.write64(sp, r[2 * ins.r0], r[2 * ins.r0 + 1]);
+  commitRsp(cpu, sp);
+}
+
+function popR64(cpu: Cpu, ins: Insn): void {
+  const r = cpu.r;
+  const sp = r[9] * TWO32 + (r[8] >>> 0);
+  const lo = cpu.mem.read64(sp);
+  const hi = cpu.mem.hi;
+  commitRsp(cpu, sp + 8);
+  // pop %rsp: the loaded value wins over the increment.
+  r[2 * ins.r0] = lo;
+  r[2 * ins.r0 + 1] = hi;
+}
+
+/** CALL rel32: the return address is this instruction's nextRip. */
+function callRel(cpu: Cpu, ins: Insn): void {
+  const sp = pushSlot(cpu);
+  cpu.mem.write64(sp, numberLo(ins.nextRip), numberHi(ins.nextRip));
+  commitRsp(cpu, sp);
+  cpu.rip = ins.target;
+}
+
+function retNear(cpu: Cpu): void {
+  const r = cpu.r;
+  const sp = r[9] * TWO32 + (r[8] >>> 0);
+  const lo = cpu.mem.read64(sp);
+  const target = cpu.mem.hi * TWO32 + (lo >>> 0);
+  checkCanonical(target);
+  commitRsp(cpu, sp + 8);
+  cpu.rip = target;
+}
+
+function incDecReg(cpu: Cpu, ins: Insn, delta: 1 | -1): void {
+  const r = cpu.r;
+  const d = 2 * ins.r0;
+  const a = r[d];
+  const ah = r[d + 1];
+  prepareIncDec(cpu);
+  let res: number;
+  let rh: number;
+  if (ins.size === 8) {
+    const lo = (a >>> 0) + delta;
+    res = lo | 0;
+    rh = (ah + (lo > 0xffffffff ? 1 : lo < 0 ? -1 : 0)) | 0;
+    r[d] = res;
+    r[d + 1] = rh;
+    cpu.lfAh = ah;
+    cpu.lfBh = 0;
+  } else {
+    res = (a + delta) | 0;
+    rh = res;
+    r[d] = res;
+    r[d + 1] = 0;
+    cpu.lfAh = a;
+    cpu.lfBh = 1;
+  }
+  cpu.lfOp = delta === 1 ? LF.Inc : LF.Dec;
+  cpu.lfMsb = 31;
+  cpu.lfA = a;
+  cpu.lfB = 1;
+  cpu.lfR = res;
+  cpu.lfRh = rh;
+}
 
 function movRR64(cpu: Cpu, ins: Insn): void {
   const r = cpu.r;
@@ -50,6 +136,9 @@ function movMR64(cpu: Cpu, ins: Insn): void {
 function movMR32(cpu: Cpu, ins: Insn): void {
   cpu.mem.write32(effectiveAddress(cpu, ins), cpu.r[2 * ins.r1]);
 }
+
+const incReg: Handler = (cpu, ins) => incDecReg(cpu, ins, 1);
+const decReg: Handler = (cpu, ins) => incDecReg(cpu, ins, -1);
 
 const enum Alu {
   Add,
@@ -202,6 +291,21 @@ function formKey(ins: Insn): string | undefined {
 /** A faster handler with identical semantics for common forms, or undefined. */
 export function specialize(ins: Insn): Handler | undefined {
   if (ins.lock) return undefined;
+  const reg64 = ins.k0 === Op.Reg && ins.size === 8;
+  switch (ins.mnemonic) {
+    case Mnemonic.Push:
+      return reg64 && ins.opCount === 1 ? pushR64 : undefined;
+    case Mnemonic.Pop:
+      return reg64 && ins.opCount === 1 ? popR64 : undefined;
+    case Mnemonic.Call:
+      return ins.k0 === Op.Imm ? callRel : undefined;
+    case Mnemonic.Ret:
+      return ins.opCount === 0 ? retNear : undefined;
+    case Mnemonic.Inc:
+    case Mnemonic.Dec:
+      if (ins.k0 !== Op.Reg || (ins.size !== 8 && ins.size !== 4)) return undefined;
+      return ins.mnemonic === Mnemonic.Inc ? incReg : decReg;
+  }
   const key = formKey(ins);
   if (key === undefined) return undefined;
   if (ins.mnemonic === Mnemonic.Mov) return MOV_FORMS[key];
