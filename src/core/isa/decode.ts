@@ -176,8 +176,14 @@ function decodeMemoryOperand(x: Instruction, kind: number, ins: Insn): void {
   ins.seg = seg === Register.FS ? SegBase.Fs : seg === Register.GS ? SegBase.Gs : SegBase.None;
   if (kind !== OpKind.Memory) {
     // String operands: [rsi]/[rdi] (or esi/edi with 67h), handled by the string handlers.
+    // The segment override applies to the [rsi] source only; ES:[rdi] has base 0.
     ins.addr32 = kind === OpKind.MemorySegESI || kind === OpKind.MemorySegEDI || kind === OpKind.MemoryESEDI;
-    if (kind === OpKind.MemoryESRDI || kind === OpKind.MemoryESEDI) ins.seg = SegBase.None;
+    let hasSource = false;
+    for (let i = 0; i < x.opCount; i++) {
+      const k = x.opKind(i);
+      if (k === OpKind.MemorySegRSI || k === OpKind.MemorySegESI || k === OpKind.MemorySegSI) hasSource = true;
+    }
+    if (!hasSource) ins.seg = SegBase.None;
     return;
   }
   const base = x.memoryBase;
@@ -201,7 +207,8 @@ function decodeMemoryOperand(x: Instruction, kind: number, ins: Insn): void {
       return;
     }
     ins.index = g.slot;
-    ins.addr32 = g.size === 4;
+    // XLAT's index is AL, which says nothing about the address size.
+    if (g.size === 4) ins.addr32 = true;
     ins.scale = x.memoryIndexScale;
   }
   if (ins.addr32) {
