@@ -169,6 +169,7 @@ export const MISC_HANDLERS: HandlerTable = {
     throw new CpuFault(Vector.BP, -1, undefined, 'int3', true);
   },
   [Mnemonic.Int]: (cpu, ins) => {
+    if (cpu.softwareInterruptHook?.(cpu, ins.immLo & 0xff)) return;
     // Without an IDT model every vector behaves as a DPL-0 gate does for user code: #GP(vector·8+2).
     throw fault.gp(((ins.immLo & 0xff) << 3) | 2, `int $0x${(ins.immLo & 0xff).toString(16)}`);
   },

@@ -5,10 +5,13 @@
  */
 import { BareMachine } from '../machine/bare-machine.js';
 import { StopReason } from '../machine/cpu.js';
-import { Vector } from '../machine/faults.js';
-import { ElfImage, PF_W, PF_X, PT_INTERP, PT_LOAD, parseElf } from './elf.js';
+import { PF_ERR, Vector } from '../machine/faults.js';
+import { Access } from '../machine/paging.js';
+import { OutOfGuestMemory } from '../machine/physical-memory.js';
+import { AddressSpace, PROT, pageFlags } from './address-space.js';
+import { ElfImage, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, parseElf } from './elf.js';
 import { SymbolMap } from './symbols.js';
-import { serveSyscall } from './syscalls.js';
+import { serveIa32Syscall, serveSyscall } from './syscalls.js';
 
 export interface ProcessHost {
   /** Guest output on fd 1 or 2. */
@@ -57,13 +60,12 @@ const AT = {
 
 export class LinuxProcess {
   readonly machine: BareMachine;
+  readonly space: AddressSpace;
   readonly image: ElfImage;
   readonly symbols: SymbolMap;
   readonly pid = 1;
   brkStart = 0;
   brk = 0;
-  mmapNext = MMAP_TOP;
-  stackBottom = STACK_TOP - INITIAL_STACK;
   exitStatus: number | null = null;
   readonly startTimeNs: bigint;
   /** Syscall numbers already reported as unsupported (each is reported once). */
@@ -84,6 +86,7 @@ export class LinuxProcess {
     }
     this.symbols = new SymbolMap(this.image.symbols);
     this.machine = new BareMachine((options.memoryMiB ?? 256) << 20);
+    this.space = new AddressSpace(this.machine);
     this.startTimeNs = options.startTimeNs ?? 1_700_000_000_000_000_000n;
     this.loadSegments(fileName);
     this.buildStack();
@@ -91,49 +94,83 @@ export class LinuxProcess {
     cpu.rip = this.image.entry;
     cpu.sel.set([0, 0x33, 0x2b, 0, 0, 0]);
     cpu.syscallHook = (c) => serveSyscall(this, c);
+    // int $0x80: the 32-bit system call gate Linux keeps for 64-bit processes.
+    cpu.softwareInterruptHook = (c, vector) => vector === 0x80 && (serveIa32Syscall(this, c), true);
   }
 
   get cpu() {
     return this.machine.cpu;
   }
 
+  /**
+   * PT_LOAD segments become VMAs with the segments' protections; pages holding file bytes are
+   * populated now, the rest (.bss) on first touch. Pages shared by two segments get both.
+   */
   private loadSegments(fileName: string): void {
-    let end = 0;
-    for (const ph of this.image.programHeaders) {
-      if (ph.type !== PT_LOAD || ph.memsz === 0) continue;
+    const pageProt = new Map<number, number>();
+    const loads = this.image.programHeaders.filter((p) => p.type === PT_LOAD && p.memsz > 0);
+    for (const ph of loads) {
       if (ph.vaddr < PAGE || ph.vaddr + ph.memsz > MMAP_TOP - (64 << 20)) {
         throw new Error(`${fileName}: segment at 0x${ph.vaddr.toString(16)} is outside the user address range`);
       }
-      this.machine.map(ph.vaddr, ph.memsz, { user: true, write: (ph.flags & PF_W) !== 0, exec: (ph.flags & PF_X) !== 0 });
-      this.machine.load(ph.vaddr, this.image.bytes.subarray(ph.offset, ph.offset + ph.filesz));
-      end = Math.max(end, ph.vaddr + ph.memsz);
+      const prot = (ph.flags & PF_R ? PROT.READ : 0) | (ph.flags & PF_W ? PROT.WRITE : 0) | (ph.flags & PF_X ? PROT.EXEC : 0);
+      for (let page = Math.floor(ph.vaddr / PAGE) * PAGE; page < ph.vaddr + ph.memsz; page += PAGE) {
+        pageProt.set(page, (pageProt.get(page) ?? 0) | prot);
+      }
     }
-    if (end === 0) throw new Error(`${fileName}: no loadable segments`);
-    this.brkStart = this.brk = Math.ceil(end / PAGE) * PAGE;
+    if (pageProt.size === 0) throw new Error(`${fileName}: no loadable segments`);
+    // One VMA per run of consecutive pages with equal protection.
+    const pages = [...pageProt.keys()].sort((a, b) => a - b);
+    let runStart = pages[0];
+    for (let i = 1; i <= pages.length; i++) {
+      const prev = pages[i - 1];
+      if (i < pages.length && pages[i] === prev + PAGE && pageProt.get(pages[i]) === pageProt.get(prev)) continue;
+      this.space.add(runStart, prev + PAGE, pageProt.get(prev)!, 'image');
+      if (i < pages.length) runStart = pages[i];
+    }
+    for (const ph of loads) {
+      if (ph.filesz === 0) continue;
+      for (let page = Math.floor(ph.vaddr / PAGE) * PAGE; page < ph.vaddr + ph.filesz; page += PAGE) {
+        if (this.machine.tables.frameOf(page) === undefined) {
+          this.machine.tables.map(page, this.machine.frames.allocate(), pageFlags(pageProt.get(page)!));
+        }
+      }
+      this.machine.cpu.flushTlb();
+      this.machine.load(ph.vaddr, this.image.bytes.subarray(ph.offset, ph.offset + ph.filesz));
+    }
+    this.brkStart = this.brk = pages[pages.length - 1] + PAGE;
+    this.space.add(this.brk, this.brk, PROT.READ | PROT.WRITE, 'heap');
   }
 
-  /** argc, argv, envp, auxv and their strings, as the kernel lays them out (16-byte aligned). */
+  /**
+   * argc, argv, envp and auxv, and above them the strings in the kernel's order (argv strings
+   * ascending, then envp strings, then the executable name at the top), 16-byte aligned.
+   */
   private buildStack(): void {
-    this.machine.map(this.stackBottom, STACK_TOP - this.stackBottom, { user: true, write: true, exec: false });
+    this.space.add(STACK_TOP - INITIAL_STACK, STACK_TOP, PROT.READ | PROT.WRITE, 'stack', { limit: STACK_LIMIT });
     const enc = new TextEncoder();
-    let sp = STACK_TOP;
-    const pushBytes = (data: Uint8Array): number => {
-      sp -= data.length;
-      this.machine.load(sp, data);
-      return sp;
-    };
-    const cstr = (s: string) => {
-      const b = enc.encode(s);
-      const out = new Uint8Array(b.length + 1);
-      out.set(b);
-      return out;
-    };
     const envp = this.options.envp ?? [];
     const argv = this.options.argv;
-    const execfn = pushBytes(cstr(argv[0] ?? 'program'));
-    const envPtrs = envp.map((e) => pushBytes(cstr(e)));
-    const argPtrs = argv.map((a) => pushBytes(cstr(a)));
-    const platform = pushBytes(cstr('x86_64'));
+    const strings = [...argv, ...envp, argv[0] ?? 'program'].map((x) => enc.encode(x + '\0'));
+    const total = strings.reduce((n, b) => n + b.length, 0);
+    let at = STACK_TOP - 8 - total;
+    const addresses: number[] = [];
+    for (const b of strings) {
+      this.copyToUser(at, b);
+      addresses.push(at);
+      at += b.length;
+    }
+    const argPtrs = addresses.slice(0, argv.length);
+    const envPtrs = addresses.slice(argv.length, argv.length + envp.length);
+    const execfn = addresses[addresses.length - 1];
+    let sp = STACK_TOP - 8 - total;
+    const pushBytes = (data: Uint8Array): number => {
+      sp -= data.length;
+      this.copyToUser(sp, data);
+      return sp;
+    };
+    const platform = pushBytes(enc.encode('x86_64\0'));
+    sp = Math.floor(sp / 16) * 16;
     // AT_RANDOM: 16 bytes; deterministic so runs repeat exactly.
     const random = pushBytes(Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff));
     const phdr = this.programHeaderAddress();
@@ -162,8 +199,20 @@ export class LinuxProcess {
     const block = new Uint8Array(words.length * 8);
     const view = new DataView(block.buffer);
     words.forEach((w, i) => view.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(w)), true));
-    this.machine.load(sp, block);
+    this.copyToUser(sp, block);
     this.cpu.setRegNumber(4, sp);
+  }
+
+  /** copy_to_user: false (EFAULT) unless the whole range is writable by the program. */
+  copyToUser(addr: number, data: Uint8Array): boolean {
+    if (this.space.accessible(addr, data.length, true) < data.length) return false;
+    return this.machine.cpu.mem.poke(addr, data);
+  }
+
+  /** copy_from_user: the readable prefix of [addr, addr + len) (shorter if it runs into a hole). */
+  copyFromUser(addr: number, len: number): Uint8Array {
+    const n = this.space.accessible(addr, len, false);
+    return this.machine.cpu.mem.peek(addr, n);
   }
 
   /** Where the program headers are in memory (inside the first segment that maps the header). */
@@ -178,27 +227,26 @@ export class LinuxProcess {
   }
 
   /**
-   * Runs until exit, an unhandled fault, a breakpoint or the instruction budget. Stack
-   * faults just below the stack grow it, as the kernel does.
+   * Runs until exit, an unhandled fault, a breakpoint or the instruction budget. Page faults
+   * on valid but untouched memory are served as the kernel does (demand paging, stack growth);
+   * running out of guest RAM ends the process as the OOM killer would.
    */
   run(maxInstructions: number): StopReason {
     const cpu = this.cpu;
     const target = cpu.retired + maxInstructions;
     for (;;) {
       const reason = cpu.run(target - cpu.retired);
-      if (reason.kind === 'fault' && this.growStack(reason)) continue;
-      return reason;
+      if (reason.kind !== 'fault' || reason.fault.vector !== Vector.PF || reason.fault.address === undefined) return reason;
+      const code = reason.fault.errorCode;
+      const access = code & PF_ERR.W ? Access.Write : code & PF_ERR.I ? Access.Execute : Access.Read;
+      try {
+        if (!this.space.fault(Number(BigInt.asIntN(64, reason.fault.address)), access)) return reason;
+      } catch (e) {
+        if (!(e instanceof OutOfGuestMemory)) throw e;
+        this.host.warn(`${e.message}: the process was killed (raise the machine's memory with --memory)`);
+        this.exitStatus = 137;
+        return { kind: 'exit', status: 137 };
+      }
     }
-  }
-
-  private growStack(reason: Extract<StopReason, { kind: 'fault' }>): boolean {
-    const f = reason.fault;
-    if (f.vector !== Vector.PF || f.address === undefined) return false;
-    const addr = Number(BigInt.asIntN(64, f.address));
-    if (addr >= this.stackBottom || addr < STACK_TOP - STACK_LIMIT) return false;
-    const newBottom = Math.floor(addr / PAGE) * PAGE;
-    this.machine.map(newBottom, this.stackBottom - newBottom, { user: true, write: true, exec: false });
-    this.stackBottom = newBottom;
-    return true;
   }
 }

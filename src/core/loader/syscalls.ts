@@ -7,7 +7,8 @@
 import type { Cpu } from '../machine/cpu.js';
 import { materializeFlags } from '../isa/lazy-flags.js';
 import { numberHi, numberLo } from '../isa/operands.js';
-import type { LinuxProcess } from './linux-process.js';
+import { PROT } from './address-space.js';
+import { MMAP_TOP, type LinuxProcess } from './linux-process.js';
 
 export const ERRNO = {
   EPERM: 1,
@@ -15,6 +16,7 @@ export const ERRNO = {
   EBADF: 9,
   ENOMEM: 12,
   EFAULT: 14,
+  EEXIST: 17,
   EINVAL: 22,
   ENODEV: 19,
   ENOSYS: 38,
@@ -26,28 +28,13 @@ type SyscallHandler = (p: LinuxProcess, a: Args) => bigint;
 const PAGE = 4096;
 const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
-const PROT_WRITE = 2;
-const PROT_EXEC = 4;
+const MAP_FIXED_NOREPLACE = 0x100000;
 const ARCH = { SET_GS: 0x1001, SET_FS: 0x1002, GET_FS: 0x1003, GET_GS: 0x1004 } as const;
 const err = (e: number): bigint => BigInt(-e);
 const num = (v: bigint): number => Number(BigInt.asIntN(64, v));
 
-/** Copies guest memory for the host; undefined when any byte is unmapped (→ -EFAULT). */
-function readGuest(p: LinuxProcess, addr: bigint, len: number): Uint8Array | undefined {
-  if (len === 0) return new Uint8Array(0);
-  const bytes = p.cpu.mem.peek(num(addr), len);
-  return bytes.length === len ? bytes : undefined;
-}
-
 function writeGuest(p: LinuxProcess, addr: bigint, data: Uint8Array): boolean {
-  // The kernel's copy_to_user honours the page protections the program asked for.
-  const a = num(addr);
-  for (let k = 0; k < data.length; k += PAGE) {
-    const pa = p.cpu.mem.inspectTranslate(a + k, 1);
-    if (pa === undefined) return false;
-  }
-  if (data.length > 0 && p.cpu.mem.inspectTranslate(a + data.length - 1, 1) === undefined) return false;
-  return p.cpu.mem.poke(a, data);
+  return p.copyToUser(num(addr), data);
 }
 
 function u64le(values: bigint[]): Uint8Array {
@@ -57,10 +44,13 @@ function u64le(values: bigint[]): Uint8Array {
   return out;
 }
 
+/** write(2): a buffer that runs into unmapped memory writes its readable part (EFAULT if none). */
 function sysWrite(p: LinuxProcess, [fd, buf, count]: Args): bigint {
   if (fd !== 1n && fd !== 2n) return err(ERRNO.EBADF);
-  const data = readGuest(p, buf, Math.min(num(count), 1 << 24));
-  if (!data) return err(ERRNO.EFAULT);
+  const want = Math.min(num(count), 1 << 24);
+  if (want <= 0) return 0n;
+  const data = p.copyFromUser(num(buf), want);
+  if (data.length === 0) return err(ERRNO.EFAULT);
   p.host.write(Number(fd), data);
   return BigInt(data.length);
 }
@@ -68,21 +58,27 @@ function sysWrite(p: LinuxProcess, [fd, buf, count]: Args): bigint {
 function sysWritev(p: LinuxProcess, [fd, iov, iovcnt]: Args): bigint {
   let total = 0n;
   for (let i = 0; i < num(iovcnt); i++) {
-    const entry = readGuest(p, iov + BigInt(16 * i), 16);
-    if (!entry) return err(ERRNO.EFAULT);
+    const entry = p.copyFromUser(num(iov) + 16 * i, 16);
+    if (entry.length < 16) return total > 0n ? total : err(ERRNO.EFAULT);
     const view = new DataView(entry.buffer);
-    const r = sysWrite(p, [fd, view.getBigUint64(0, true), view.getBigUint64(8, true), 0n, 0n, 0n]);
-    if (r < 0n) return r;
+    const len = view.getBigUint64(8, true);
+    if (len === 0n) continue;
+    const r = sysWrite(p, [fd, view.getBigUint64(0, true), len, 0n, 0n, 0n]);
+    if (r < 0n) return total > 0n ? total : r;
     total += r;
   }
   return total;
 }
 
+/** read(2): the destination must be writable before any input is consumed. */
 function sysRead(p: LinuxProcess, [fd, buf, count]: Args): bigint {
   if (fd !== 0n) return err(ERRNO.EBADF);
-  const data = p.host.read(0, Math.min(num(count), 1 << 20));
-  if (!writeGuest(p, buf, data)) return err(ERRNO.EFAULT);
-  return BigInt(data.length);
+  const want = Math.min(num(count), 1 << 20);
+  if (want <= 0) return 0n;
+  const room = p.space.accessible(num(buf), want, true);
+  if (room === 0) return err(ERRNO.EFAULT);
+  const data = p.host.read(0, room);
+  return writeGuest(p, buf, data) ? BigInt(data.length) : err(ERRNO.EFAULT);
 }
 
 function sysExit(p: LinuxProcess, [status]: Args): bigint {
@@ -91,60 +87,63 @@ function sysExit(p: LinuxProcess, [status]: Args): bigint {
   return 0n;
 }
 
+/** brk(2): the heap VMA grows lazily and shrinks by unmapping. */
 function sysBrk(p: LinuxProcess, [addr]: Args): bigint {
   const want = num(addr);
   if (want < p.brkStart || want > p.brkStart + (1 << 30)) return BigInt(p.brk);
   const oldTop = Math.ceil(p.brk / PAGE) * PAGE;
   const newTop = Math.ceil(want / PAGE) * PAGE;
-  if (newTop > oldTop) p.machine.map(oldTop, newTop - oldTop, { user: true, write: true, exec: false });
-  else if (newTop < oldTop) p.machine.unmap(newTop, oldTop - newTop);
+  if (newTop > oldTop) {
+    if (!p.space.isFree(oldTop, newTop)) return BigInt(p.brk);
+    const heap = p.space.vmas.find((v) => v.name === 'heap' && v.end === oldTop);
+    if (heap) heap.end = newTop;
+    else p.space.add(oldTop, newTop, PROT.READ | PROT.WRITE, 'heap');
+  } else if (newTop < oldTop) {
+    p.space.remove(newTop, oldTop);
+  }
   p.brk = want;
   return BigInt(p.brk);
 }
 
 function sysMmap(p: LinuxProcess, [addr, length, prot, flags, fd]: Args): bigint {
   const len = num(length);
+  const fl = num(flags);
   if (len <= 0) return err(ERRNO.EINVAL);
-  if (!(num(flags) & MAP_ANONYMOUS)) {
+  if (!(fl & MAP_ANONYMOUS)) {
     p.host.warn(`mmap of a file (fd ${num(fd)}) is not supported; returning -ENODEV`);
     return err(ERRNO.ENODEV);
   }
   const size = Math.ceil(len / PAGE) * PAGE;
-  let start: number;
-  if (num(flags) & MAP_FIXED) {
-    start = num(addr);
-    if (start % PAGE !== 0) return err(ERRNO.EINVAL);
-    p.machine.unmap(start, size);
+  const hint = num(addr);
+  let start: number | undefined;
+  if (fl & MAP_FIXED) {
+    if (hint % PAGE !== 0 || hint <= 0) return err(ERRNO.EINVAL);
+    p.space.remove(hint, hint + size);
+    start = hint;
+  } else if (fl & MAP_FIXED_NOREPLACE) {
+    if (hint % PAGE !== 0 || hint <= 0) return err(ERRNO.EINVAL);
+    if (!p.space.isFree(hint, hint + size)) return err(ERRNO.EEXIST);
+    start = hint;
   } else {
-    p.mmapNext -= size;
-    start = p.mmapNext;
+    start = p.space.findFree(size, hint, MMAP_TOP);
   }
-  const pr = num(prot);
-  p.machine.map(start, size, { user: true, write: (pr & PROT_WRITE) !== 0, exec: (pr & PROT_EXEC) !== 0 });
-  // Fresh anonymous memory is zero (a MAP_FIXED remap may have reused frames).
-  p.machine.load(start, new Uint8Array(size));
+  if (start === undefined || start + size > MMAP_TOP + 0x1000) return err(ERRNO.ENOMEM);
+  p.space.add(start, start + size, num(prot) & (PROT.READ | PROT.WRITE | PROT.EXEC), 'anon');
   return BigInt(start);
 }
 
 function sysMunmap(p: LinuxProcess, [addr, length]: Args): bigint {
   const a = num(addr);
   if (a % PAGE !== 0 || num(length) <= 0) return err(ERRNO.EINVAL);
-  p.machine.unmap(a, Math.ceil(num(length) / PAGE) * PAGE);
+  p.space.remove(a, a + Math.ceil(num(length) / PAGE) * PAGE);
   return 0n;
 }
 
 function sysMprotect(p: LinuxProcess, [addr, length, prot]: Args): bigint {
   const a = num(addr);
   if (a % PAGE !== 0) return err(ERRNO.EINVAL);
-  const pr = num(prot);
-  const end = a + Math.ceil(num(length) / PAGE) * PAGE;
-  for (let page = a; page < end; page += PAGE) {
-    const frame = p.machine.tables.lookup(page);
-    if (frame === undefined) return err(ERRNO.ENOMEM);
-    p.machine.tables.map(page, frame, { user: true, write: (pr & PROT_WRITE) !== 0, exec: (pr & PROT_EXEC) !== 0 });
-  }
-  p.cpu.flushTlb();
-  return 0n;
+  const ok = p.space.protect(a, a + Math.ceil(num(length) / PAGE) * PAGE, num(prot) & (PROT.READ | PROT.WRITE | PROT.EXEC));
+  return ok ? 0n : err(ERRNO.ENOMEM);
 }
 
 function sysUname(p: LinuxProcess, [buf]: Args): bigint {
@@ -251,6 +250,50 @@ export function serveSyscall(p: LinuxProcess, cpu: Cpu): void {
     if (!p.reportedSyscalls.has(nr)) {
       p.reportedSyscalls.add(nr);
       p.host.warn(`unsupported system call ${nr} at 0x${(rip - 2).toString(16)}: returning -ENOSYS`);
+    }
+    result = err(ERRNO.ENOSYS);
+  }
+  cpu.setReg(0, result);
+}
+
+/** Numbers from arch/x86/entry/syscalls/syscall_32.tbl, mapped onto the 64-bit handlers. */
+const IA32_SYSCALLS: ReadonlyMap<number, { name: string; handler: SyscallHandler }> = new Map(
+  (
+    [
+      [1, 'exit', sysExit],
+      [3, 'read', sysRead],
+      [4, 'write', sysWrite],
+      [6, 'close', returns(0n)],
+      [13, 'time', sysTime],
+      [20, 'getpid', (p) => BigInt(p.pid)],
+      [24, 'getuid', returns(1000n)],
+      [45, 'brk', sysBrk],
+      [47, 'getgid', returns(1000n)],
+      [49, 'geteuid', returns(1000n)],
+      [50, 'getegid', returns(1000n)],
+      [224, 'gettid', (p) => BigInt(p.pid)],
+      [252, 'exit_group', sysExit],
+    ] as Array<[number, string, SyscallHandler]>
+  ).map(([n, name, handler]) => [n, { name, handler }]),
+);
+
+/**
+ * `int $0x80` from a 64-bit process: the i386 system call ABI (EAX number; EBX ECX EDX ESI EDI
+ * EBP arguments, zero-extended; result in RAX). Every other register is preserved.
+ */
+export function serveIa32Syscall(p: LinuxProcess, cpu: Cpu): void {
+  const r32 = (slot: number) => BigInt(cpu.r[2 * slot] >>> 0);
+  const nr = cpu.r[0] >>> 0;
+  const args: Args = [r32(3), r32(1), r32(2), r32(6), r32(7), r32(5)];
+  const entry = IA32_SYSCALLS.get(nr);
+  let result: bigint;
+  if (entry) {
+    result = entry.handler(p, args);
+  } else {
+    const key = -1 - nr;
+    if (!p.reportedSyscalls.has(key)) {
+      p.reportedSyscalls.add(key);
+      p.host.warn(`unsupported 32-bit system call ${nr} (int $0x80) at 0x${(cpu.rip - 2).toString(16)}: returning -ENOSYS`);
     }
     result = err(ERRNO.ENOSYS);
   }

@@ -67,6 +67,8 @@ export class Cpu {
   stop: StopReason | null = null;
   /** User-mode personalities handle `syscall` here; null means hardware SYSCALL semantics. */
   syscallHook: ((cpu: Cpu) => void) | null = null;
+  /** User-mode personalities may serve `int n` (Linux: int $0x80); return false to fault. */
+  softwareInterruptHook: ((cpu: Cpu, vector: number) => boolean) | null = null;
   /** Linear addresses that stop the run before the instruction executes. After changing the
    * set, call invalidateAllCode() so decoded instructions pick it up. */
   readonly breakpoints = new Set<number>();
@@ -78,7 +80,7 @@ export class Cpu {
   generation = 1;
 
   constructor(readonly phys: PhysicalMemory, pml4: number, readonly cpuNumber = 0) {
-    this.paging = { pml4, cpl: 3, nxe: true, wp: true, smep: false, smap: false, ac: false };
+    this.paging = { pml4, pcid: 0, cpl: 3, nxe: true, wp: true, smep: false, smap: false, pge: false, ac: false };
     this.mem = new LinearMemory(phys, this.paging);
     this.mem.onCodeWrite = (frame) => this.invalidateCode(frame);
   }

@@ -13,7 +13,8 @@
  * code, loaders).
  */
 import { CpuFault, Vector, fault } from './faults.js';
-import { Access, PagingContext, WalkResult, walk } from './paging.js';
+import { Access, PagingContext, accessFault, markLeaf, walk } from './paging.js';
+import { Tlb, TlbEntry } from './tlb.js';
 import { PhysicalMemory } from './physical-memory.js';
 
 const TLB_SIZE = 1024;
@@ -37,6 +38,8 @@ export class LinearMemory {
   onCodeWrite: (frame: number) => void = () => {};
   /** High dword of the last 64-bit read (reads return the low dword; no allocation). */
   hi = 0;
+  /** The architectural, PCID-tagged TLB behind the fast lookup arrays. */
+  readonly tlb = new Tlb();
 
   constructor(
     readonly phys: PhysicalMemory,
@@ -47,15 +50,26 @@ export class LinearMemory {
     this.codeFrames = new Uint8Array(phys.size / PAGE);
   }
 
-  /** Forget every cached translation (CR3 write, CPL change, map changes). */
-  flushTlb(): void {
+  /** Drop the fast lookup arrays only (CPL or CR3 changed); the architectural TLB stays. */
+  flushFast(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
     this.xTag.fill(NaN);
   }
 
-  /** Forget the cached translation of one linear page (invlpg, munmap). */
+  /** Forget every cached translation, global ones included (CR4 paging changes, loaders). */
+  flushTlb(): void {
+    this.tlb.invalidateAll();
+    this.flushFast();
+  }
+
+  /** Forget the cached translation of one linear page (INVLPG semantics). */
   flushPage(linear: number): void {
+    this.tlb.invalidatePage(this.ctx.pcid, linear);
+    this.flushFastPage(linear);
+  }
+
+  flushFastPage(linear: number): void {
     const pn = Math.floor(linear * INV_PAGE);
     const i = pn & TLB_MASK;
     if (this.rTag[i] === pn) this.rTag[i] = NaN;
@@ -63,27 +77,55 @@ export class LinearMemory {
     if (this.xTag[i] === pn) this.xTag[i] = NaN;
   }
 
-  /** Physical address of `linear` for `access`, filling the TLB; raises #GP/#PF. */
+  /**
+   * Physical address of `linear` for `access`: from the architectural TLB when it holds the
+   * page (even if the page tables changed since — as hardware does), else by a page walk that
+   * fills it. Raises #GP(0) for non-canonical addresses and #PF with CR2 semantics.
+   */
   translate(linear: number, access: Access): number {
     if (linear >= CANONICAL_LIMIT || linear < -CANONICAL_LIMIT) {
       throw fault.gp(0, `non-canonical address ${formatLinear(linear)}`);
     }
+    const ctx = this.ctx;
     const pn = Math.floor(linear * INV_PAGE);
     const off = linear - pn * PAGE;
-    const i = pn & TLB_MASK;
-    const r = walk(this.phys, this.ctx, linear, access);
-    if (typeof r === 'number') {
-      throw new CpuFault(Vector.PF, -r - 1, BigInt.asUintN(64, BigInt(linear)));
+    let e = this.tlb.lookup(ctx.pcid, linear);
+    // A first write through an entry cached without the dirty bit walks again to set it.
+    if (e !== undefined && access === Access.Write && !e.dirty) e = undefined;
+    if (e === undefined) {
+      const r = walk(this.phys, ctx, linear, access);
+      if (typeof r === 'number') throw this.pageFault(linear, -r - 1);
+      const code = accessFault(ctx, r, access);
+      if (code !== 0) throw this.pageFault(linear, code);
+      markLeaf(this.phys, r, access === Access.Write);
+      e = { frame: r.frame, writable: r.writable, user: r.user, executable: r.executable, global: r.global, dirty: r.dirty, pcid: ctx.pcid };
+      this.tlb.insert(linear, e);
+    } else {
+      const code = accessFault(ctx, e, access);
+      if (code !== 0) {
+        this.tlb.invalidateEntry(ctx.pcid, linear);
+        throw this.pageFault(linear, code);
+      }
     }
-    this.fill(r, pn, i, access);
-    return r.frame + off;
+    this.fill(e, pn, pn & TLB_MASK, access);
+    return e.frame + off;
   }
 
-  private fill(r: WalkResult, pn: number, i: number, access: Access): void {
+  private pageFault(linear: number, code: number): CpuFault {
+    return new CpuFault(Vector.PF, code, BigInt.asUintN(64, BigInt(linear)));
+  }
+
+  private fill(r: TlbEntry, pn: number, i: number, access: Access): void {
     if (!this.phys.contains(r.frame, PAGE)) {
       throw fault.gp(0, `linear page ${formatLinear(pn * PAGE)} maps outside RAM (0x${r.frame.toString(16)})`);
     }
     const frameIndex = r.frame / PAGE;
+    if (access === Access.Write && this.codeFrames[frameIndex]) {
+      this.codeFrames[frameIndex] = 0;
+      this.onCodeWrite(r.frame);
+    }
+    // Supervisor access to a user page under SMAP depends on RFLAGS.AC: never cache it.
+    if (this.ctx.cpl !== 3 && r.user && this.ctx.smap && access !== Access.Execute) return;
     if (access === Access.Execute) {
       this.xTag[i] = pn;
       this.xBase[i] = r.frame;
@@ -92,10 +134,6 @@ export class LinearMemory {
     this.rTag[i] = pn;
     this.rBase[i] = r.frame;
     if (access === Access.Write) {
-      if (this.codeFrames[frameIndex]) {
-        this.codeFrames[frameIndex] = 0;
-        this.onCodeWrite(r.frame);
-      }
       this.wTag[i] = pn;
       this.wBase[i] = r.frame;
     }
@@ -276,6 +314,7 @@ export class LinearMemory {
     if (a >= CANONICAL_LIMIT || a < -CANONICAL_LIMIT) return undefined;
     const ctx = { ...this.ctx, cpl: 0, smap: false, smep: false, wp: false };
     const r = walk(this.phys, ctx, a, access, true);
+    // Debugger view: the page tables as they are now (not a possibly stale TLB entry).
     if (typeof r === 'number' || !this.phys.contains(r.frame, PAGE)) return undefined;
     return r.frame + (a - Math.floor(a * INV_PAGE) * PAGE);
   }

@@ -32,12 +32,16 @@ export const enum Access {
 export interface PagingContext {
   /** Physical address of the PML4 (CR3 bits 51:12). */
   pml4: number;
+  /** Current PCID (CR3 bits 11:0 when CR4.PCIDE = 1, else 0). */
+  pcid: number;
   /** Current privilege level (3 = user). */
   cpl: number;
   nxe: boolean;
   wp: boolean;
   smep: boolean;
   smap: boolean;
+  /** CR4.PGE: global pages survive CR3 writes. */
+  pge: boolean;
   /** RFLAGS.AC, which lifts SMAP for explicit supervisor accesses. */
   ac: boolean;
 }
@@ -48,6 +52,12 @@ export interface WalkResult {
   writable: boolean;
   user: boolean;
   executable: boolean;
+  /** Leaf PTE.G (meaningful with CR4.PGE). */
+  global: boolean;
+  /** Leaf dirty bit as found. */
+  dirty: boolean;
+  /** Physical address of the leaf entry (to set accessed/dirty once the access is allowed). */
+  leaf: number;
 }
 
 /** Linear address (signed canonical number) to its 48-bit unsigned form. */
@@ -59,10 +69,35 @@ function entryAddress(lo: number, hi: number): number {
   return (hi & 0xfffff) * TWO32 + ((lo & 0xfffff000) >>> 0);
 }
 
+/** The #PF error-code bits that describe an access (W, U, I), before P/RSVD are known. */
+export function accessErrorBits(ctx: PagingContext, access: Access): number {
+  return (access === Access.Write ? PF_ERR.W : 0) | (ctx.cpl === 3 ? PF_ERR.U : 0) |
+    (access === Access.Execute && ctx.nxe ? PF_ERR.I : 0);
+}
+
 /**
- * Walks the tables for `linear`. Returns the translation, or a #PF error code (a negative
- * number: -(code + 1)) so the caller decides how to raise it. Sets accessed/dirty bits as
- * the CPU does, unless `inspect` (debugger reads must not change guest state).
+ * Permission check of a translation for an access (SDM 4.6): returns 0 if allowed, else the
+ * #PF error code (P set: a protection violation).
+ */
+export function accessFault(ctx: PagingContext, t: { writable: boolean; user: boolean; executable: boolean }, access: Access): number {
+  const user = ctx.cpl === 3;
+  const code = accessErrorBits(ctx, access) | PF_ERR.P;
+  if (user && !t.user) return code;
+  if (access === Access.Write && !t.writable && (user || ctx.wp)) return code;
+  if (access === Access.Execute && !t.executable) return code;
+  if (!user && t.user) {
+    if (access === Access.Execute && ctx.smep) return code;
+    if (access !== Access.Execute && ctx.smap && !ctx.ac) return code;
+  }
+  return 0;
+}
+
+/**
+ * Walks the tables for `linear`. Returns the translation (permissions combined over all
+ * levels, not yet checked against the access), or a #PF error code for a not-present or
+ * reserved-bit entry (a negative number: -(code + 1)). Sets accessed bits in the upper levels
+ * as it goes unless `inspect` (debugger reads must not change guest state); the leaf's A/D
+ * bits are set by `markLeaf` once the access is known to be allowed.
  */
 export function walk(
   mem: PhysicalMemory,
@@ -73,16 +108,13 @@ export function walk(
 ): WalkResult | number {
   const u = unsigned48(linear);
   const view = mem.view;
-  const user = ctx.cpl === 3;
   let table = ctx.pml4;
   let rw = true;
   let us = true;
   let nx = false;
-  const shifts = [39, 30, 21, 12];
-  let errBase = (access === Access.Write ? PF_ERR.W : 0) | (user ? PF_ERR.U : 0) |
-    (access === Access.Execute && ctx.nxe ? PF_ERR.I : 0);
+  const errBase = accessErrorBits(ctx, access);
   for (let level = 0; level < 4; level++) {
-    const index = Math.floor(u / 2 ** shifts[level]) & 511;
+    const index = Math.floor(u / 2 ** SHIFTS[level]) & 511;
     const ea = table + index * 8;
     if (!mem.contains(ea, 8)) return -(errBase | PF_ERR.RSVD) - 1;
     const lo = view.getUint32(ea, true);
@@ -98,30 +130,26 @@ export function walk(
       table = entryAddress(lo, hi);
       continue;
     }
-    // Permission checks (SDM 4.6).
-    const pErr = -(errBase | PF_ERR.P) - 1;
-    if (user && !us) return pErr;
-    if (access === Access.Write && !rw && (user || ctx.wp)) return pErr;
-    if (access === Access.Execute && nx) return pErr;
-    if (!user && us) {
-      if (access === Access.Execute && ctx.smep) return pErr;
-      if (access !== Access.Execute && ctx.smap && !ctx.ac) return pErr;
-    }
-    if (!inspect) {
-      let nlo = lo | PTE.A;
-      if (access === Access.Write) nlo |= PTE.D;
-      if (nlo !== lo) view.setUint32(ea, nlo >>> 0, true);
-    }
     let frame = entryAddress(lo, hi);
     if (level < 3) {
-      // Large page: bits 12.. of the offset inside the 2 MiB / 1 GiB page come from the address.
-      const span = 2 ** shifts[level];
-      const base = level === 1 ? frame - (frame % 2 ** 30) : frame - (frame % 2 ** 21);
+      // Large page: the 4 KiB frame inside the 2 MiB / 1 GiB page comes from the address.
+      const span = 2 ** SHIFTS[level];
+      const base = frame - (frame % span);
       frame = base + (Math.floor(u / PAGE) * PAGE) % span;
     }
-    return { frame, writable: rw, user: us, executable: !nx };
+    return { frame, writable: rw, user: us, executable: !nx, global: ctx.pge && (lo & PTE.G) !== 0, dirty: (lo & PTE.D) !== 0, leaf: ea };
   }
   return -errBase - 1;
+}
+
+const SHIFTS = [39, 30, 21, 12];
+
+/** Sets the leaf entry's accessed bit, and dirty for a write, as the processor does. */
+export function markLeaf(mem: PhysicalMemory, r: WalkResult, write: boolean): void {
+  const lo = mem.view.getUint32(r.leaf, true);
+  const nlo = lo | PTE.A | (write ? PTE.D : 0);
+  if (nlo !== lo) mem.view.setUint32(r.leaf, nlo >>> 0, true);
+  if (write) r.dirty = true;
 }
 
 /** Writes 4-level page tables into guest memory. */
@@ -135,10 +163,14 @@ export class PageTableBuilder {
     this.pml4 = pml4 ?? frames.allocate();
   }
 
-  /** Maps one 4 KiB linear page to `frame` with the given PTE flags (P is implied). */
-  map(linear: number, frame: number, flags: { write: boolean; user: boolean; exec: boolean }): void {
+  /**
+   * Maps one 4 KiB linear page to `frame` with the given flags. `present: false` keeps the
+   * frame in the entry but clears P, as Linux does for PROT_NONE.
+   */
+  map(linear: number, frame: number, flags: { write: boolean; user: boolean; exec: boolean; present?: boolean; global?: boolean }): void {
     const pte = this.leafEntry(linear, true)!;
-    const lo = (frame % TWO32) | PTE.P | (flags.write ? PTE.RW : 0) | (flags.user ? PTE.US : 0);
+    const lo = (frame % TWO32) | (flags.present === false ? 0 : PTE.P) | (flags.write ? PTE.RW : 0) |
+      (flags.user ? PTE.US : 0) | (flags.global ? PTE.G : 0);
     const hi = Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX);
     this.mem.view.setUint32(pte, lo >>> 0, true);
     this.mem.view.setUint32(pte + 4, hi >>> 0, true);
@@ -147,6 +179,16 @@ export class PageTableBuilder {
   unmap(linear: number): void {
     const pte = this.leafEntry(linear, false);
     if (pte !== undefined) this.mem.view.setBigUint64(pte, 0n, true);
+  }
+
+  /** The frame recorded for a page even when it is not present (PROT_NONE), or undefined. */
+  frameOf(linear: number): number | undefined {
+    const pte = this.leafEntry(linear, false);
+    if (pte === undefined) return undefined;
+    const lo = this.mem.view.getUint32(pte, true);
+    const hi = this.mem.view.getUint32(pte + 4, true);
+    if (lo === 0 && hi === 0) return undefined;
+    return entryAddress(lo, hi);
   }
 
   /** The frame a page maps to, or undefined. */

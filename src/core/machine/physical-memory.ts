@@ -29,28 +29,43 @@ export class PhysicalMemory {
   }
 }
 
-/** Hands out 4 KiB physical frames, bottom up, for loaders and page-table builders. */
+/** Guest RAM is exhausted (the personality turns this into an out-of-memory kill). */
+export class OutOfGuestMemory extends Error {}
+
+/** Hands out 4 KiB physical frames, bottom up (reusing freed ones), for loaders and page tables. */
 export class FrameAllocator {
   private next: number;
+  private readonly freed: number[] = [];
   constructor(
     private readonly memory: PhysicalMemory,
     start: number,
   ) {
     this.next = Math.ceil(start / 4096) * 4096;
+    this.limit = memory.size;
   }
 
   /** A zeroed frame's physical address; throws when RAM is exhausted. */
   allocate(): number {
-    const pa = this.next;
-    if (pa + 4096 > this.memory.size) {
-      throw new Error(`out of guest physical memory (${this.memory.size >> 20} MiB)`);
+    let pa = this.freed.pop();
+    if (pa === undefined) {
+      pa = this.next;
+      if (pa + 4096 > this.limit) {
+        throw new OutOfGuestMemory(`out of guest physical memory (${this.memory.size >> 20} MiB)`);
+      }
+      this.next += 4096;
     }
-    this.next += 4096;
     this.memory.bytes.fill(0, pa, pa + 4096);
     return pa;
   }
 
+  free(frame: number): void {
+    this.freed.push(frame);
+  }
+
+  /** Frames at or above this address are reserved (e.g. for boot tables and stacks). */
+  limit = Infinity;
+
   get used(): number {
-    return this.next;
+    return this.next - this.freed.length * 4096;
   }
 }
