@@ -1,17 +1,30 @@
 /** The `x64emu` command line. */
 import { runCommand } from './run.js';
 
-const USAGE = `usage: x64emu run PROGRAM [--max-instructions N] [--trace] [--stats] [--break SYMBOL|ADDR]... [--memory MiB] [-- ARGS...]
+const USAGE = `usage: x64emu run PROGRAM [--mode user|system] [--cpus N] [--memory MiB] [--max-instructions N]
+                    [--trace] [--stats] [--break SYMBOL|ADDR]... [-- ARGS...]
 
-  run     run a static x86-64 Linux executable (built with as/ld) on the emulator;
-          the program's output goes to stdout/stderr and its exit status is returned
+  run     user mode (default): run a static x86-64 Linux executable (built with as/ld) as a
+          Linux process; its output goes to stdout/stderr and its exit status is returned
+          system mode: boot an ELF kernel on N CPUs (boot protocol in the README); COM1 output
+          goes to stdout, a write of v to port 0xf4 ends the run with status v
   --trace one line per instruction on stderr: address, symbol, AT&T text, changed registers/flags
   --stats instructions retired and speed (MIPS) on stderr`;
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
   if (command === 'run') {
-    const opts = { program: '', args: [] as string[], maxInstructions: Number.MAX_SAFE_INTEGER, trace: false, stats: false, breakAt: [] as string[], memoryMiB: 256 };
+    const opts = {
+      mode: 'user' as 'user' | 'system',
+      cpus: 1,
+      program: '',
+      args: [] as string[],
+      maxInstructions: Number.MAX_SAFE_INTEGER,
+      trace: false,
+      stats: false,
+      breakAt: [] as string[],
+      memoryMiB: 256,
+    };
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
       const value = () => {
@@ -28,6 +41,12 @@ function main(argv: string[]): number {
       else if (a === '--stats') opts.stats = true;
       else if (a === '--break') opts.breakAt.push(value());
       else if (a === '--memory') opts.memoryMiB = Number(value());
+      else if (a === '--cpus') opts.cpus = Number(value());
+      else if (a === '--mode') {
+        const m = value();
+        if (m !== 'user' && m !== 'system') throw new Error(`--mode ${m}: expected user or system`);
+        opts.mode = m;
+      }
       else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
       else if (!opts.program) opts.program = a;
       else opts.args.push(a);

@@ -8,8 +8,12 @@ import { ElfError } from '../core/loader/elf.js';
 import { LinuxProcess, ProcessHost } from '../core/loader/linux-process.js';
 import { describeChanges, formatTraceLine, snapshot } from '../core/inspect/trace.js';
 import { disassembleAt } from '../core/isa/disasm.js';
+import { bootSystem } from '../core/loader/system-boot.js';
+import { SystemStop } from '../core/machine/system-machine.js';
 
 export interface RunOptions {
+  mode: 'user' | 'system';
+  cpus: number;
   program: string;
   args: string[];
   maxInstructions: number;
@@ -61,6 +65,7 @@ export function runCommand(opts: RunOptions): number {
     process.stderr.write(`x64emu: ${opts.program}: ${(e as Error).message}\n`);
     return 2;
   }
+  if (opts.mode === 'system') return runSystem(bytes, opts);
   let proc: LinuxProcess;
   try {
     proc = new LinuxProcess(bytes, nodeHost, { argv: [opts.program, ...opts.args], envp: [], memoryMiB: opts.memoryMiB }, opts.program);
@@ -140,6 +145,9 @@ function report(proc: LinuxProcess, reason: StopReason, opts: RunOptions): numbe
     case 'halt':
       process.stderr.write(`x64emu: halted (${reason.detail}) at ${where(cpu.rip)}\n`);
       return 0;
+    case 'triple-fault':
+      process.stderr.write(`x64emu: ${reason.detail}; the machine shut down at ${where(reason.rip)}\n`);
+      return 128 + 9;
     case 'fault': {
       const f = reason.fault;
       const [sig, sigName] = SIGNAL_FOR_VECTOR[f.vector] ?? [11, 'SIGSEGV'];
@@ -165,4 +173,65 @@ function describePfError(code: number): string {
   ];
   if (code & 8) parts.push('reserved bit set');
   return ` (${parts.join(', ')})`;
+}
+
+/** System mode: boot the ELF on N CPUs; COM1 goes to stdout, debug-exit ends the run. */
+function runSystem(bytes: Uint8Array, opts: RunOptions): number {
+  let booted;
+  try {
+    booted = bootSystem(bytes, opts.program, { cpus: opts.cpus, memoryMiB: opts.memoryMiB }, {
+      output: (data) => nodeHost.write(1, data),
+      warn: (m) => nodeHost.warn(m),
+    });
+  } catch (e) {
+    process.stderr.write(`x64emu: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { machine, symbols } = booted;
+  for (const spec of opts.breakAt) {
+    const addr = symbols.address(spec) ?? (/^(0x)?[0-9a-f]+$/i.test(spec) ? Number(BigInt(spec.startsWith('0x') ? spec : '0x' + spec)) : undefined);
+    if (addr === undefined) {
+      process.stderr.write(`x64emu: --break ${spec}: no such symbol in ${opts.program}\n`);
+      return 2;
+    }
+    for (const cpu of machine.cpus) {
+      cpu.breakpoints.add(addr);
+      cpu.invalidateAllCode();
+    }
+  }
+  const started = performance.now();
+  const stop = machine.run(opts.maxInstructions);
+  const seconds = (performance.now() - started) / 1000;
+  const retired = machine.cpus.reduce((n, c) => n + c.retired, 0);
+  if (opts.stats) {
+    process.stderr.write(`instructions: ${retired}\nseconds: ${seconds.toFixed(3)}\nemulator: ${(retired / seconds / 1e6).toFixed(1)} MIPS\n`);
+  }
+  return reportSystem(machine.cpus[stop.cpu], stop, symbols, retired);
+}
+
+function reportSystem(cpu: import('../core/machine/cpu.js').Cpu, stop: SystemStop, symbols: import('../core/loader/symbols.js').SymbolMap, retired: number): number {
+  const where = (rip: number) => {
+    const sym = symbols.format(rip);
+    return `${formatLinear(rip)}${sym ? ` <${sym}>` : ''}: ${disassembleAt(cpu.mem, rip).text}`;
+  };
+  const on = `CPU ${stop.cpu}`;
+  switch (stop.kind) {
+    case 'exit':
+      return stop.status;
+    case 'limit':
+      process.stderr.write(`x64emu: stopped after ${retired} instructions (--max-instructions); ${on} at ${where(cpu.rip)}\n`);
+      return 124;
+    case 'breakpoint':
+      process.stderr.write(`x64emu: breakpoint on ${on} at ${where(stop.rip)}\n`);
+      return 133;
+    case 'halt':
+      process.stderr.write(`x64emu: ${stop.detail}\n`);
+      return 0;
+    case 'triple-fault':
+      process.stderr.write(`x64emu: ${on}: ${stop.detail}; the machine shut down at ${where(stop.rip)}\n`);
+      return 128 + 9;
+    case 'fault':
+      process.stderr.write(`x64emu: ${on}: ${stop.fault.describe()} at ${where(stop.rip)}\n`);
+      return 128 + 11;
+  }
 }

@@ -25,10 +25,14 @@ import {
   writeMem,
   writeReg,
 } from './operands.js';
+import { movToSegment, popSegment } from './system.js';
 import type { HandlerTable } from './table.js';
 
 function mov(cpu: Cpu, ins: Insn): void {
-  if (ins.k0 === Op.Seg) throw fault.ud('mov to a segment register is not implemented yet');
+  if (ins.k0 === Op.Seg) {
+    movToSegment(cpu, ins);
+    return;
+  }
   if (ins.k1 === Op.Seg) {
     const selector = cpu.sel[ins.r1];
     // To a register: zero-extended to the register size; to memory: always 16 bits.
@@ -190,7 +194,10 @@ function pushHandler(cpu: Cpu, ins: Insn): void {
 }
 
 function popHandler(cpu: Cpu, ins: Insn): void {
-  if (ins.k0 === Op.Seg) throw fault.ud('pop to a segment register is not implemented yet');
+  if (ins.k0 === Op.Seg) {
+    popSegment(cpu, ins);
+    return;
+  }
   const size = ins.size;
   const oldSp = rspNumber(cpu);
   const lo = pop(cpu, size);

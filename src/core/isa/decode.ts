@@ -7,6 +7,7 @@ import type { Cpu } from '../machine/cpu.js';
 import { fault } from '../machine/faults.js';
 import { Insn, NO_REG, Op, SegBase } from './insn.js';
 import { specialize } from './fast-forms.js';
+import { movControl } from './system.js';
 import { handlerFor, invalidOpcode } from './table.js';
 
 const MAX_INSN = 15;
@@ -113,6 +114,14 @@ export function buildInsn(x: Instruction, rip: number): Insn {
         k = Op.Seg;
         slot = reg - Register.ES;
         size = 2;
+      } else if (reg >= Register.CR0 && reg <= Register.CR15) {
+        k = Op.Cr;
+        slot = reg - Register.CR0;
+        size = 8;
+      } else if (reg >= Register.DR0 && reg <= Register.DR15) {
+        k = Op.Dr;
+        slot = reg - Register.DR0;
+        size = 8;
       } else {
         // Control, debug, vector or x87 registers: not part of the integer core.
         ins.handler = unsupportedOperands;
@@ -156,6 +165,7 @@ export function buildInsn(x: Instruction, rip: number): Insn {
   // Operand size: the first operand's, else the memory operand's (string ops), else the
   // stack width (push imm), else 8.
   const spInc = Math.abs(x.stackPointerIncrement);
+  if (ins.k0 === Op.Cr || ins.k0 === Op.Dr) ins.size = 8;
   if (ins.k0 === Op.Imm || ins.k0 === Op.None || ins.k0 === Op.Seg) {
     const memBytes = MemorySizeExt.size(x.memorySize);
     ins.size = memBytes > 0 && memBytes <= 8 && ins.k0 !== Op.Seg ? memBytes : spInc === 2 ? 2 : 8;
@@ -167,6 +177,9 @@ export function buildInsn(x: Instruction, rip: number): Insn {
   const codeName = Code[x.code];
   if (codeName.endsWith('_ECX') || x.code === Code.Jecxz_rel8_64) ins.addr32 = true;
   if (x.code === Code.Leavew) ins.size = 2;
+  if (ins.mnemonic === Mnemonic.Mov && (ins.k0 === Op.Cr || ins.k1 === Op.Cr || ins.k0 === Op.Dr || ins.k1 === Op.Dr)) {
+    ins.handler = movControl;
+  }
   if (ins.handler === handlerFor(ins.mnemonic)) ins.handler = specialize(ins) ?? ins.handler;
   return ins;
 }

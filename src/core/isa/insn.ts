@@ -18,6 +18,10 @@ export const enum Op {
   Imm = 3,
   /** Segment register (mov sreg, push fs ...): `reg` holds the iced segment index 0–5 (ES..GS). */
   Seg = 4,
+  /** Control register CRn: `reg` holds n. */
+  Cr = 5,
+  /** Debug register DRn: `reg` holds n. */
+  Dr = 6,
 }
 
 /** Segment override for memory operands: only FS and GS have a base in 64-bit mode. */

@@ -126,13 +126,6 @@ function rdtsc(cpu: Cpu, ins: Insn): void {
   if (ins.mnemonic === Mnemonic.Rdtscp) writeReg(cpu, 1, 4, cpu.cpuNumber, 0);
 }
 
-function syscall(cpu: Cpu): void {
-  if (cpu.syscallHook === null) {
-    throw fault.ud('syscall needs an operating system: hardware SYSCALL semantics are not implemented yet');
-  }
-  cpu.syscallHook(cpu);
-}
-
 export const MISC_HANDLERS: HandlerTable = {
   [Mnemonic.Nop]: nop,
   [Mnemonic.Endbr64]: nop,
@@ -164,14 +157,16 @@ export const MISC_HANDLERS: HandlerTable = {
   [Mnemonic.Cpuid]: cpuid,
   [Mnemonic.Rdtsc]: rdtsc,
   [Mnemonic.Rdtscp]: rdtsc,
-  [Mnemonic.Syscall]: syscall,
   [Mnemonic.Int3]: () => {
-    throw new CpuFault(Vector.BP, -1, undefined, 'int3', true);
+    throw new CpuFault(Vector.BP, -1, undefined, 'int3', true, true);
   },
   [Mnemonic.Int]: (cpu, ins) => {
-    if (cpu.softwareInterruptHook?.(cpu, ins.immLo & 0xff)) return;
-    // Without an IDT model every vector behaves as a DPL-0 gate does for user code: #GP(vector·8+2).
-    throw fault.gp(((ins.immLo & 0xff) << 3) | 2, `int $0x${(ins.immLo & 0xff).toString(16)}`);
+    const vector = ins.immLo & 0xff;
+    if (cpu.softwareInterruptHook?.(cpu, vector)) return;
+    // With an IDT (system mode) the gate decides; a user-mode personality has none, and
+    // behaves as Linux's DPL-0 gates do for user code: #GP(vector·8+2).
+    if (cpu.deliversExceptions) throw new CpuFault(vector, -1, undefined, `int $0x${vector.toString(16)}`, true, true);
+    throw fault.gp((vector << 3) | 2, `int $0x${vector.toString(16)}`);
   },
   [Mnemonic.Ud2]: () => {
     throw fault.ud('ud2');
@@ -181,9 +176,5 @@ export const MISC_HANDLERS: HandlerTable = {
   },
   [Mnemonic.Ud1]: () => {
     throw fault.ud('ud1');
-  },
-  [Mnemonic.Hlt]: (cpu) => {
-    if (cpu.cpl !== 0) throw fault.gp(0, 'hlt at CPL 3');
-    cpu.stop = { kind: 'halt', detail: 'hlt' };
   },
 };

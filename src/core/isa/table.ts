@@ -15,6 +15,7 @@ import { MISC_HANDLERS } from './misc.js';
 import { MULDIV_HANDLERS } from './muldiv.js';
 import { SHIFT_HANDLERS } from './shift.js';
 import { STRING_HANDLERS } from './string.js';
+import { SYSTEM_HANDLERS } from './system.js';
 
 export type HandlerTable = Partial<Record<Mnemonic, Handler>>;
 
@@ -27,6 +28,7 @@ const FAMILIES: ReadonlyArray<readonly [string, HandlerTable]> = [
   ['mul/div', MULDIV_HANDLERS],
   ['string', STRING_HANDLERS],
   ['misc', MISC_HANDLERS],
+  ['system', SYSTEM_HANDLERS],
 ];
 
 const HANDLERS = new Map<number, Handler>();

@@ -6,11 +6,14 @@
 import { decodeAt } from '../isa/decode.js';
 import { Insn, armBreakpoint } from '../isa/insn.js';
 import { LF, materializeFlags } from '../isa/lazy-flags.js';
+import { CR0, CR3_ADDRESS_MASK, CR3_PCID_MASK, CR4, EFER } from './control-registers.js';
 import { CpuFault } from './faults.js';
+import { TripleFault, deliverException } from './interrupts.js';
 import { LinearMemory } from './linear-memory.js';
 import { PagingContext } from './paging.js';
 import { PhysicalMemory } from './physical-memory.js';
 import { RFLAGS } from './rflags.js';
+import { Seg, SegmentCache, TableRegister, flatSegment, nullSegment } from './segments.js';
 
 /** GPR slots in encoding order. */
 export const GPR_NAMES = [
@@ -27,6 +30,7 @@ export const SEG_NAMES = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
 
 export type StopReason =
   | { kind: 'limit' }
+  | { kind: 'triple-fault'; detail: string; rip: number }
   | { kind: 'breakpoint'; rip: number }
   | { kind: 'fault'; fault: CpuFault; rip: number }
   | { kind: 'halt'; detail: string }
@@ -34,6 +38,28 @@ export type StopReason =
 
 const TWO32 = 4294967296;
 const PAGE = 4096;
+
+export interface PortIo {
+  read(port: number, size: number): number;
+  write(port: number, size: number, value: number): void;
+}
+
+export interface MsrDevice {
+  readMsr(n: number): bigint | undefined;
+  /** True if the MSR belongs to the device. */
+  writeMsr(n: number, value: bigint): boolean;
+}
+
+/** A privilege-level or control transfer the hardware makes (for the shadow call stack). */
+export interface Transition {
+  kind: 'syscall' | 'sysret' | 'interrupt' | 'exception' | 'iret';
+  vector: number;
+  fromCpl: number;
+  toCpl: number;
+  /** RIP the transfer leaves from (return address for events) and goes to. */
+  from: number;
+  to: number;
+}
 
 export class Cpu {
   /** GPRs as dword pairs: slot s has its low dword at [2s], high dword at [2s+1]. */
@@ -55,9 +81,50 @@ export class Cpu {
   ea = 0;
   /** Segment selectors (iced order ES CS SS DS FS GS) and the FS/GS bases (signed canonical). */
   readonly sel = new Uint16Array(6);
+  /** The hidden descriptor caches behind `sel` (the FS/GS bases live in fsBase/gsBase). */
+  readonly segs: SegmentCache[] = [nullSegment(), flatSegment(0x33, true, 3), flatSegment(0x2b, false, 3), nullSegment(), nullSegment(), nullSegment()];
   fsBase = 0;
   gsBase = 0;
   kernelGsBase = 0;
+
+  // ---- system registers (see control-registers.ts, msr.ts) ----
+  cr0 = (CR0.PE | CR0.ET | CR0.NE | CR0.WP | CR0.PG) >>> 0;
+  /** Linear address of the last #PF (signed canonical number). */
+  cr2 = 0;
+  /** CR3 as loaded (PGD address | PCID); bit 63 is an operand of MOV, never stored. */
+  cr3 = 0n;
+  cr4 = CR4.PAE;
+  /** Task-priority register (CR8). */
+  cr8 = 0;
+  efer = EFER.LME | EFER.LMA | EFER.NXE;
+  star = 0n;
+  lstar = 0;
+  cstar = 0;
+  sfmask = 0;
+  tscAux = 0;
+  apicBase = 0xfee00900n; // xAPIC enabled, BSP
+  /** MSRs kept as plain storage (msr.ts PLAIN_STORAGE_MSRS). */
+  readonly msrStore = new Map<number, bigint>();
+  gdtr: TableRegister = { base: 0, limit: 0xffff };
+  idtr: TableRegister = { base: 0, limit: 0xffff };
+  ldtr: SegmentCache = nullSegment();
+  tr: SegmentCache = nullSegment();
+  /** Debug registers DR0–DR7: stored, not acted on (hardware breakpoints are not modelled). */
+  readonly dr: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 0xffff0ff0n, 0x400n];
+  /** Port I/O (system mode devices); null: reads return all ones, writes are dropped. */
+  ports: PortIo | null = null;
+  /** The local APIC's x2APIC MSRs (system mode timer); null when there is none. */
+  apic: MsrDevice | null = null;
+  /** HLT executed; the CPU sleeps until an interrupt (system mode). */
+  halted = false;
+  /** System mode: exceptions are delivered through the IDT instead of ending the run. */
+  deliversExceptions = false;
+  /** Vectors to stop on before delivery (debugger exception breakpoints). */
+  readonly stopOnVectors = new Set<number>();
+  /** An exception reported to the debugger, delivered when the run resumes. */
+  pendingException: { fault: CpuFault; returnRip: number } | null = null;
+  /** Observer of privilege transitions (syscall, sysret, interrupts, iretq). */
+  onTransition: ((t: Transition) => void) | null = null;
   readonly paging: PagingContext;
   readonly mem: LinearMemory;
   /** Time-stamp counter: advances by one per retired instruction (deterministic). */
@@ -80,8 +147,10 @@ export class Cpu {
   generation = 1;
 
   constructor(readonly phys: PhysicalMemory, pml4: number, readonly cpuNumber = 0) {
+    this.cr3 = BigInt(pml4);
     this.paging = { pml4, pcid: 0, cpl: 3, nxe: true, wp: true, smep: false, smap: false, pge: false, ac: false };
     this.mem = new LinearMemory(phys, this.paging);
+    this.mem.acSource = () => (this.flags & RFLAGS.AC) !== 0;
     this.mem.onCodeWrite = (frame) => this.invalidateCode(frame);
   }
 
@@ -119,6 +188,40 @@ export class Cpu {
 
   get cpl(): number {
     return this.paging.cpl;
+  }
+
+  /** Privilege changes re-check every cached permission: drop the fast paths. */
+  setCpl(cpl: number): void {
+    if (this.paging.cpl === cpl) return;
+    this.paging.cpl = cpl;
+    this.mem.flushFast();
+    this.generation++;
+  }
+
+  /** Loads CS/SS (and the CPL) with the flat descriptors SYSCALL, SYSRET and boot use. */
+  loadFlatCodeAndStack(cs: number, ss: number, dpl: number): void {
+    this.sel[Seg.CS] = cs;
+    this.sel[Seg.SS] = ss;
+    this.segs[Seg.CS] = flatSegment(cs, true, dpl);
+    this.segs[Seg.SS] = flatSegment(ss, false, dpl);
+    this.setCpl(dpl);
+  }
+
+  /**
+   * Re-derives the paging context from CR0/CR3/CR4/EFER after a write. The architectural TLB is
+   * not touched here: what a write invalidates is the writer's decision (SDM 4.10.4).
+   */
+  syncPaging(): void {
+    const p = this.paging;
+    p.pml4 = Number(this.cr3 & CR3_ADDRESS_MASK);
+    p.pcid = this.cr4 & CR4.PCIDE ? Number(this.cr3 & CR3_PCID_MASK) : 0;
+    p.nxe = (this.efer & EFER.NXE) !== 0;
+    p.wp = (this.cr0 & CR0.WP) !== 0;
+    p.smep = (this.cr4 & CR4.SMEP) !== 0;
+    p.smap = (this.cr4 & CR4.SMAP) !== 0;
+    p.pge = (this.cr4 & CR4.PGE) !== 0;
+    this.mem.flushFast();
+    this.generation++;
   }
 
   /** Changes to CR3, CPL, paging bits or mappings: drop cached translations and links. */
@@ -177,49 +280,77 @@ export class Cpu {
   run(maxInstructions: number, skipBreakpointAt = NaN): StopReason {
     // `retired` is kept current during the run: RDTSC and system calls read it.
     const limit = this.retired + maxInstructions;
-    // `ins` is null while looking up the next instruction, so the catch block can tell a
-    // fetch fault (RIP already at the target) from a fault inside a handler (restart it).
-    let ins: Insn | null = null;
     this.stop = null;
     this.skipBreakpointAt = skipBreakpointAt;
-    try {
-      ins = this.lookup(this.rip);
-      for (;;) {
-        if (this.retired >= limit) return this.finish({ kind: 'limit' });
-        this.rip = ins.nextRip;
-        ins.handler(this, ins);
-        this.retired++;
-        const stop = this.stop as StopReason | null;
-        if (stop !== null) {
-          // A breakpoint stops before its instruction: it did not retire.
-          if (stop.kind === 'breakpoint') this.retired--;
-          return this.finish(stop);
+    if (this.pendingException !== null) {
+      const { fault: pending, returnRip } = this.pendingException;
+      this.pendingException = null;
+      const r = this.deliver(pending, returnRip);
+      if (r !== null) return this.finish(r);
+    }
+    for (;;) {
+      // `ins` is null while looking up the next instruction, so the catch block can tell a
+      // fetch fault (RIP already at the target) from a fault inside a handler (restart it).
+      let ins: Insn | null = null;
+      try {
+        ins = this.lookup(this.rip);
+        for (;;) {
+          if (this.retired >= limit) return this.finish({ kind: 'limit' });
+          this.rip = ins.nextRip;
+          ins.handler(this, ins);
+          this.retired++;
+          const stop = this.stop as StopReason | null;
+          if (stop !== null) {
+            // A breakpoint stops before its instruction: it did not retire.
+            if (stop.kind === 'breakpoint') this.retired--;
+            return this.finish(stop);
+          }
+          // Follow the cached successor links (fall-through, last taken target) before
+          // paying for a lookup; a link is trusted only within the current generation.
+          const rip = this.rip;
+          const gen = this.generation;
+          let next: Insn | null = ins.next;
+          if (next !== null && next.rip === rip && next.generation === gen) {
+            ins = next;
+          } else if ((next = ins.jump) !== null && next.rip === rip && next.generation === gen) {
+            ins = next;
+          } else {
+            const prev: Insn = ins;
+            ins = null;
+            next = this.lookup(rip);
+            if (rip === prev.nextRip) prev.next = next;
+            else prev.jump = next;
+            ins = next;
+          }
         }
-        // Follow the cached successor links (fall-through, last taken target) before
-        // paying for a lookup; a link is trusted only within the current generation.
-        const rip = this.rip;
-        const gen = this.generation;
-        let next: Insn | null = ins.next;
-        if (next !== null && next.rip === rip && next.generation === gen) {
-          ins = next;
-        } else if ((next = ins.jump) !== null && next.rip === rip && next.generation === gen) {
-          ins = next;
-        } else {
-          const prev: Insn = ins;
-          ins = null;
-          next = this.lookup(rip);
-          if (rip === prev.nextRip) prev.next = next;
-          else prev.jump = next;
-          ins = next;
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        // A fault restarts its instruction; a trap (int3, int n) retires it.
+        let faultRip = this.rip;
+        if (ins !== null) {
+          faultRip = ins.rip;
+          if (e.isTrap) this.retired++;
+          else this.rip = ins.rip;
         }
+        if (!this.deliversExceptions) return this.finish({ kind: 'fault', fault: e, rip: faultRip });
+        if (this.stopOnVectors.has(e.vector)) {
+          this.pendingException = { fault: e, returnRip: this.rip };
+          return this.finish({ kind: 'fault', fault: e, rip: faultRip });
+        }
+        const r = this.deliver(e, this.rip);
+        if (r !== null) return this.finish(r);
       }
-    } catch (e) {
-      if (!(e instanceof CpuFault)) throw e;
-      if (ins === null) return this.finish({ kind: 'fault', fault: e, rip: this.rip });
-      // A fault restarts its instruction; a trap (int3, int n) retires it.
-      if (e.isTrap) this.retired++;
-      else this.rip = ins.rip;
-      return this.finish({ kind: 'fault', fault: e, rip: ins.rip });
+    }
+  }
+
+  /** IDT delivery of an exception; a stop reason only for a triple fault (shutdown). */
+  private deliver(e: CpuFault, returnRip: number): StopReason | null {
+    try {
+      deliverException(this, e, returnRip);
+      return null;
+    } catch (t) {
+      if (t instanceof TripleFault) return { kind: 'triple-fault', detail: t.message, rip: this.rip };
+      throw t;
     }
   }
 

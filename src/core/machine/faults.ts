@@ -45,6 +45,15 @@ export const VECTOR_NAMES: Record<number, string> = {
   19: '#XM SIMD floating-point',
 };
 
+const ERROR_CODE_VECTORS = new Set([8, 10, 11, 12, 13, 14, 17, 21]);
+
+/** Exception classes for the double-fault rules (SDM 6.15, table 6-5). */
+export function faultClass(vector: number): 'benign' | 'contributory' | 'page' {
+  if (vector === Vector.PF) return 'page';
+  if (vector === Vector.DE || vector === Vector.TS || vector === Vector.NP || vector === Vector.SS || vector === Vector.GP) return 'contributory';
+  return 'benign';
+}
+
 /** #PF error code bits (SDM vol. 3, 4.7). */
 export const PF_ERR = {
   P: 1 << 0,
@@ -64,9 +73,16 @@ export class CpuFault {
     readonly address?: bigint,
     /** Why, in words, for reports (e.g. which instruction is not implemented). */
     readonly detail?: string,
-    /** Trap-class events (int3, syscall-hook exits) leave RIP after the instruction. */
+    /** Trap-class events (int3, int n) leave RIP after the instruction. */
     readonly isTrap = false,
+    /** Software interrupts (int n, int3): the gate's DPL is checked against CPL. */
+    readonly software = false,
   ) {}
+
+  /** Vectors that push an error code (SDM 6.13). */
+  get hasErrorCode(): boolean {
+    return ERROR_CODE_VECTORS.has(this.vector) && !this.software;
+  }
 
   describe(): string {
     const name = VECTOR_NAMES[this.vector] ?? `vector ${this.vector}`;

@@ -40,6 +40,8 @@ export class LinearMemory {
   hi = 0;
   /** The architectural, PCID-tagged TLB behind the fast lookup arrays. */
   readonly tlb = new Tlb();
+  /** RFLAGS.AC at the time of an access (SMAP), read only on the slow path. */
+  acSource: () => boolean = () => false;
 
   constructor(
     readonly phys: PhysicalMemory,
@@ -87,6 +89,7 @@ export class LinearMemory {
       throw fault.gp(0, `non-canonical address ${formatLinear(linear)}`);
     }
     const ctx = this.ctx;
+    ctx.ac = this.acSource();
     const pn = Math.floor(linear * INV_PAGE);
     const off = linear - pn * PAGE;
     let e = this.tlb.lookup(ctx.pcid, linear);
@@ -253,6 +256,46 @@ export class LinearMemory {
       if (k < firstLen) this.bytes[first + k] = b;
       else this.bytes[second + k - firstLen] = b;
     }
+  }
+
+  /**
+   * Implicit supervisor accesses (descriptor tables, the TSS, interrupt stack frames pushed at
+   * a new CPL are explicit): translated as CPL 0 with SMAP applying regardless of AC, and not
+   * cached in the fast arrays, whatever the current privilege level.
+   */
+  supervisorTranslate(a: number, access: Access): number {
+    const saved = this.ctx.cpl;
+    const savedAc = this.acSource;
+    this.ctx.cpl = 0;
+    this.acSource = () => false;
+    try {
+      const pa = this.translate(a, access);
+      return pa;
+    } finally {
+      this.ctx.cpl = saved;
+      this.acSource = savedAc;
+      this.flushFastPage(a);
+    }
+  }
+
+  readSupervisor64(a: number): bigint {
+    const lo = this.view.getUint32(this.supervisorTranslate(a, Access.Read), true);
+    const hiAddr = a + 4;
+    const hi = this.view.getUint32(this.supervisorTranslate(hiAddr, Access.Read), true);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  readSupervisor32(a: number): number {
+    if ((a & 3) === 0 || Math.floor(a / PAGE) === Math.floor((a + 3) / PAGE)) {
+      return this.view.getUint32(this.supervisorTranslate(a, Access.Read), true);
+    }
+    let v = 0;
+    for (let k = 3; k >= 0; k--) v = v * 256 + this.bytes[this.supervisorTranslate(a + k, Access.Read)];
+    return v;
+  }
+
+  writeSupervisor8(a: number, v: number): void {
+    this.bytes[this.supervisorTranslate(a, Access.Write)] = v;
   }
 
   /** Checks that `n` bytes at `a` are writable without storing (for multi-part instructions). */

@@ -176,6 +176,28 @@ export class PageTableBuilder {
     this.mem.view.setUint32(pte + 4, hi >>> 0, true);
   }
 
+  /** Maps a 2 MiB page (PS in the page directory); `linear` and `frame` 2 MiB-aligned. */
+  mapLarge(linear: number, frame: number, flags: { write: boolean; user: boolean; exec: boolean; global?: boolean }): void {
+    const u = unsigned48(linear);
+    let table = this.pml4;
+    for (const shift of [39, 30]) {
+      const ea = table + (Math.floor(u / 2 ** shift) & 511) * 8;
+      const lo = this.mem.view.getUint32(ea, true);
+      if (lo & PTE.P) {
+        table = entryAddress(lo, this.mem.view.getUint32(ea + 4, true));
+        continue;
+      }
+      const next = this.frames.allocate();
+      this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
+      this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+      table = next;
+    }
+    const pde = table + (Math.floor(u / 2 ** 21) & 511) * 8;
+    const lo = (frame % TWO32) | PTE.P | PTE.PS | (flags.write ? PTE.RW : 0) | (flags.user ? PTE.US : 0) | (flags.global ? PTE.G : 0);
+    this.mem.view.setUint32(pde, lo >>> 0, true);
+    this.mem.view.setUint32(pde + 4, (Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX)) >>> 0, true);
+  }
+
   unmap(linear: number): void {
     const pte = this.leafEntry(linear, false);
     if (pte !== undefined) this.mem.view.setBigUint64(pte, 0n, true);
@@ -207,8 +229,25 @@ export class PageTableBuilder {
     for (const shift of [39, 30, 21]) {
       const ea = table + (Math.floor(u / 2 ** shift) & 511) * 8;
       const lo = this.mem.view.getUint32(ea, true);
+      const hi = this.mem.view.getUint32(ea + 4, true);
+      if (lo & PTE.P && lo & PTE.PS && shift === 21) {
+        // A 2 MiB page: split it into 512 4 KiB entries with the same mapping first.
+        if (!create) return undefined;
+        const next = this.frames.allocate();
+        const base = entryAddress(lo, hi) - (entryAddress(lo, hi) % 2 ** 21);
+        const flags = lo & (PTE.RW | PTE.US | PTE.G | PTE.A | PTE.D);
+        for (let i = 0; i < 512; i++) {
+          const f = base + i * PAGE;
+          this.mem.view.setUint32(next + i * 8, ((f % TWO32) | PTE.P | flags) >>> 0, true);
+          this.mem.view.setUint32(next + i * 8 + 4, (Math.floor(f / TWO32) | (hi & PTE_HI_NX)) >>> 0, true);
+        }
+        this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
+        this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+        table = next;
+        continue;
+      }
       if (lo & PTE.P) {
-        table = entryAddress(lo, this.mem.view.getUint32(ea + 4, true));
+        table = entryAddress(lo, hi);
         continue;
       }
       if (!create) return undefined;
