@@ -89,3 +89,19 @@ export const CONTROL_HANDLERS: HandlerTable = {
   [Mnemonic.Jrcxz]: jrcxz,
   [Mnemonic.Jecxz]: jrcxz,
 };
+
+/** Wraps CALL/RET handlers so the CPU's onCallRet observer sees them (shadow call stack). */
+export function observeCallRet(ins: Insn): void {
+  const inner = ins.handler;
+  if (ins.mnemonic === Mnemonic.Call) {
+    ins.handler = (cpu, i) => {
+      inner(cpu, i);
+      cpu.onCallRet?.('call', i, cpu);
+    };
+  } else if (ins.mnemonic === Mnemonic.Ret) {
+    ins.handler = (cpu, i) => {
+      inner(cpu, i);
+      cpu.onCallRet?.('ret', i, cpu);
+    };
+  }
+}

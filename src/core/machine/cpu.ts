@@ -5,6 +5,7 @@
  */
 import { decodeAt } from '../isa/decode.js';
 import { Insn, armBreakpoint } from '../isa/insn.js';
+import { observeCallRet } from '../isa/control.js';
 import { LF, materializeFlags } from '../isa/lazy-flags.js';
 import { CR0, CR3_ADDRESS_MASK, CR3_PCID_MASK, CR4, EFER } from './control-registers.js';
 import { CpuFault } from './faults.js';
@@ -125,6 +126,8 @@ export class Cpu {
   pendingException: { fault: CpuFault; returnRip: number } | null = null;
   /** Observer of privilege transitions (syscall, sysret, interrupts, iretq). */
   onTransition: ((t: Transition) => void) | null = null;
+  /** Observer of CALL/RET; instructions decoded while it is set are instrumented. */
+  onCallRet: ((kind: 'call' | 'ret', ins: Insn, cpu: Cpu) => void) | null = null;
   readonly paging: PagingContext;
   readonly mem: LinearMemory;
   /** Time-stamp counter: advances by one per retired instruction (deterministic). */
@@ -263,6 +266,7 @@ export class Cpu {
     let ins = page[off];
     if (ins === undefined || ins.rip !== rip) {
       ins = decodeAt(this, rip);
+      if (this.onCallRet !== null) observeCallRet(ins);
       if (this.breakpoints.has(rip)) armBreakpoint(ins);
       page[off] = ins;
       // An instruction that straddles into the next frame depends on it too.
