@@ -9,11 +9,11 @@ import { join } from 'node:path';
 const CACHE = '.cache/system-test';
 const hasBinutils = spawnSync('as', ['--version']).status === 0 && spawnSync('ld', ['--version']).status === 0;
 
-function buildKernel(): string {
+function buildKernel(name = 'mini-kernel'): string {
   mkdirSync(CACHE, { recursive: true });
-  const obj = join(CACHE, 'mini-kernel.o');
-  const elf = join(CACHE, 'mini-kernel.elf');
-  assert.equal(spawnSync('as', ['-o', obj, 'test/system/mini-kernel.S']).status, 0);
+  const obj = join(CACHE, `${name}.o`);
+  const elf = join(CACHE, `${name}.elf`);
+  assert.equal(spawnSync('as', ['-o', obj, `test/system/${name}.S`]).status, 0);
   assert.equal(spawnSync('ld', ['--no-warn-rwx-segments', '-T', 'test/system/mini-kernel.lds', '-o', elf, obj]).status, 0);
   return elf;
 }
@@ -48,5 +48,18 @@ describe('system mode: the mini kernel', function () {
     const count = (s: string) => /instructions: (\d+)/.exec(s)?.[1];
     assert.ok(count(a.stderr));
     assert.equal(count(a.stderr), count(b.stderr));
+  });
+});
+
+describe('system mode: the LAPIC timer', function () {
+  before(function () {
+    if (!hasBinutils) this.skip();
+  });
+
+  it('a periodic x2APIC timer interrupt wakes HLT; EOI lets the next one in', () => {
+    const elf = buildKernel('timer-kernel');
+    const r = run(elf, '--cpus', '2', '--stats');
+    assert.equal(r.stdout, '.....\n');
+    assert.equal(r.status, 5, r.stderr);
   });
 });
