@@ -101,6 +101,19 @@ _start:
 	decl %ecx
 	jnz .Lhex
 	movb $'\n', (%rdi)
+.ifdef SYSTEM
+	# System mode (as --defsym SYSTEM=1): the same program as a kernel at CPL 0 with paging
+	# on; output through the COM1 UART, exit through the debug-exit port.
+	leaq outbuf(%rip), %rsi
+	movl $17, %ecx
+	movw $0x3f8, %dx
+.Lout:	lodsb
+	outb %al, %dx
+	decl %ecx
+	jnz .Lout
+	xorl %eax, %eax
+	outb %al, $0xf4
+.else
 	movl $1, %eax             # write(1, outbuf, 17)
 	movl $1, %edi
 	leaq outbuf(%rip), %rsi
@@ -109,6 +122,7 @@ _start:
 	movl $231, %eax           # exit_group(0)
 	xorl %edi, %edi
 	syscall
+.endif
 
 	.globl never_reached
 never_reached:                # a breakpoint target that is never executed

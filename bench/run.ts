@@ -117,6 +117,19 @@ async function main(): Promise<number> {
   console.log(`ratio emulator/native: ${(emu.ms / native.ms).toFixed(1)}x`);
   if (qemu) console.log(`ratio emulator/qemu: ${(emu.ms / qemu.ms).toFixed(1)}x`);
   else console.log('ratio emulator/qemu: n/a (qemu-x86_64 not installed: apt-get install qemu-user)');
+  // System mode: the same program as a kernel (CPL 0, paging on, 4-level walks behind the TLB).
+  const sysExe = join(OUT, 'cpu-bound-system');
+  const sysAs = spawnSync('as', ['--64', '--defsym', 'SYSTEM=1', '-o', `${sysExe}.o`, join(ROOT, 'bench', 'cpu-bound.S')], { encoding: 'utf8' });
+  if (sysAs.status !== 0) throw new Error(`as failed: ${sysAs.stderr}`);
+  const sysLd = spawnSync('ld', ['-T', join(ROOT, 'bench', 'system.lds'), '-o', sysExe, `${sysExe}.o`], { encoding: 'utf8' });
+  if (sysLd.status !== 0) throw new Error(`ld failed: ${sysLd.stderr}`);
+  const sys = await best('emulator (system mode)', runs, [...emuCmd, sysExe, '--mode', 'system', '--cpus', '1', '--memory', '64', '--stats', '--break', BREAK_SYMBOL]);
+  const sysSame = sys.stdout.trim() === checksum;
+  ok &&= sysSame;
+  const sysMips = /emulator:\s*([\d.]+)\s*MIPS/.exec(sys.stderr)?.[1];
+  console.log(`checksum: system mode ${sys.stdout.trim()} ${sysSame ? '(same)' : '(DIFFERENT)'}`);
+  console.log(`system mode (journal off): ${sysMips ?? '?'} MIPS; ratio to user mode ${sysMips && mips ? (Number(sysMips) / Number(mips)).toFixed(2) : '?'}`);
+  console.log('system mode (journal on): n/a (the execution journal is not implemented yet)');
   if (!ok) console.log('FAIL: checksums differ');
   return ok ? 0 : 1;
 }

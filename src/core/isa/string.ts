@@ -161,6 +161,7 @@ function repMovsForward(cpu: Cpu, ins: Insn, n: number, sb: number): void {
       }
       const ps = mem.translate(src, Access.Read);
       const pd = mem.translate(di, Access.Write);
+      mem.noteWrite(pd, len);
       const gap = pd - ps;
       if (gap <= 0 || gap >= len) {
         bytes.copyWithin(pd, ps, ps + len);
@@ -255,6 +256,7 @@ function repStosForward(cpu: Cpu, ins: Insn, n: number, v: number, vh: number): 
         continue;
       }
       const pd = mem.translate(di, Access.Write);
+      mem.noteWrite(pd, len);
       fillPhysical(mem.bytes, mem.view, pd, len, size, v, vh);
       di += len;
       done += k;

@@ -154,7 +154,7 @@ export class Cpu {
     this.paging = { pml4, pcid: 0, cpl: 3, nxe: true, wp: true, smep: false, smap: false, pge: false, ac: false };
     this.mem = new LinearMemory(phys, this.paging);
     this.mem.acSource = () => (this.flags & RFLAGS.AC) !== 0;
-    this.mem.onCodeWrite = (frame) => this.invalidateCode(frame);
+    phys.code.listen({ invalidate: (frame) => this.invalidateCode(frame), purgeWrite: (frame) => this.mem.purgeWrite(frame) });
   }
 
   // ---- register access by number (for loaders, syscalls, debuggers) ----
@@ -261,7 +261,6 @@ export class Cpu {
     if (page === undefined) {
       page = new Array(PAGE);
       this.decodeCache.set(frame, page);
-      this.mem.markCode(frame);
     }
     let ins = page[off];
     if (ins === undefined || ins.rip !== rip) {
@@ -269,9 +268,10 @@ export class Cpu {
       if (this.onCallRet !== null) observeCallRet(ins);
       if (this.breakpoints.has(rip)) armBreakpoint(ins);
       page[off] = ins;
-      // An instruction that straddles into the next frame depends on it too.
-      const lastByte = this.mem.fetchAddress(rip + ins.length - 1);
-      if (lastByte - (lastByte % PAGE) !== frame) this.mem.markCode(lastByte - (lastByte % PAGE));
+      // Record the instruction's bytes as code (in both frames if it straddles a boundary).
+      const inFirst = Math.min(ins.length, PAGE - off);
+      this.phys.code.mark(pa, inFirst);
+      if (inFirst < ins.length) this.phys.code.mark(this.mem.fetchAddress(rip + inFirst), ins.length - inFirst);
     }
     ins.generation = this.generation;
     return ins;

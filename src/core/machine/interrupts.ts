@@ -51,6 +51,7 @@ function pushQword(cpu: Cpu, sp: number, value: number | bigint, supervisor: boo
   const hi = Number(v >> 32n) | 0;
   if (supervisor) {
     const pa = cpu.mem.supervisorTranslate(sp, Access.Write);
+    cpu.mem.noteWrite(pa, 8);
     cpu.mem.view.setInt32(pa, lo, true);
     cpu.mem.view.setInt32(pa + 4, hi, true);
   } else {

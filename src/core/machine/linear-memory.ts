@@ -32,10 +32,8 @@ export class LinearMemory {
   private readonly wBase = new Float64Array(TLB_SIZE);
   private readonly xTag = new Float64Array(TLB_SIZE).fill(NaN);
   private readonly xBase = new Float64Array(TLB_SIZE);
-  /** One flag per physical frame: the frame holds decoded instructions. */
+  /** One flag per physical frame: the frame holds decoded instructions (shared by all CPUs). */
   private readonly codeFrames: Uint8Array;
-  /** Called with a frame's physical address when a store lands in a code frame. */
-  onCodeWrite: (frame: number) => void = () => {};
   /** High dword of the last 64-bit read (reads return the low dword; no allocation). */
   hi = 0;
   /** The architectural, PCID-tagged TLB behind the fast lookup arrays. */
@@ -49,7 +47,7 @@ export class LinearMemory {
   ) {
     this.view = phys.view;
     this.bytes = phys.bytes;
-    this.codeFrames = new Uint8Array(phys.size / PAGE);
+    this.codeFrames = phys.code.flags;
   }
 
   /** Drop the fast lookup arrays only (CPL or CR3 changed); the architectural TLB stays. */
@@ -122,11 +120,8 @@ export class LinearMemory {
     if (!this.phys.contains(r.frame, PAGE)) {
       throw fault.gp(0, `linear page ${formatLinear(pn * PAGE)} maps outside RAM (0x${r.frame.toString(16)})`);
     }
-    const frameIndex = r.frame / PAGE;
-    if (access === Access.Write && this.codeFrames[frameIndex]) {
-      this.codeFrames[frameIndex] = 0;
-      this.onCodeWrite(r.frame);
-    }
+    // Stores to frames holding decoded code stay on the slow path (checked by noteWrite).
+    if (access === Access.Write && this.codeFrames[r.frame / PAGE]) return;
     // Supervisor access to a user page under SMAP depends on RFLAGS.AC: never cache it.
     if (this.ctx.cpl !== 3 && r.user && this.ctx.smap && access !== Access.Execute) return;
     if (access === Access.Execute) {
@@ -142,12 +137,14 @@ export class LinearMemory {
     }
   }
 
-  /** Marks a frame as holding decoded code: later stores to it take the slow path. */
-  markCode(frame: number): void {
-    const index = frame / PAGE;
-    if (this.codeFrames[index]) return;
-    this.codeFrames[index] = 1;
+  /** Drops a frame from the fast write path (it now holds decoded code). */
+  purgeWrite(frame: number): void {
     for (let i = 0; i < TLB_SIZE; i++) if (this.wBase[i] === frame) this.wTag[i] = NaN;
+  }
+
+  /** Every store that bypasses the fast path reports here (self-modifying code check). */
+  noteWrite(pa: number, length: number): void {
+    if (this.codeFrames[Math.floor(pa / PAGE)]) this.phys.code.noteWrite(pa, length);
   }
 
   // ---- data reads: low dword returned (signed), high dword in `hi` for 64-bit ----
@@ -214,7 +211,9 @@ export class LinearMemory {
       this.bytes[this.wBase[i] + a - pn * PAGE] = v;
       return;
     }
-    this.bytes[this.translate(a, Access.Write)] = v;
+    const pa = this.translate(a, Access.Write);
+    this.noteWrite(pa, 1);
+    this.bytes[pa] = v;
   }
 
   write16(a: number, v: number): void {
@@ -251,6 +250,8 @@ export class LinearMemory {
     const crosses = Math.floor(end * INV_PAGE) !== Math.floor(a * INV_PAGE);
     const second = crosses ? this.translate(Math.floor(end * INV_PAGE) * PAGE, Access.Write) : 0;
     const firstLen = crosses ? PAGE - (a - Math.floor(a * INV_PAGE) * PAGE) : n;
+    this.noteWrite(first, firstLen);
+    if (crosses) this.noteWrite(second, n - firstLen);
     for (let k = 0; k < n; k++) {
       const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
       if (k < firstLen) this.bytes[first + k] = b;
@@ -295,7 +296,9 @@ export class LinearMemory {
   }
 
   writeSupervisor8(a: number, v: number): void {
-    this.bytes[this.supervisorTranslate(a, Access.Write)] = v;
+    const pa = this.supervisorTranslate(a, Access.Write);
+    this.noteWrite(pa, 1);
+    this.bytes[pa] = v;
   }
 
   /** Checks that `n` bytes at `a` are writable without storing (for multi-part instructions). */
@@ -343,11 +346,7 @@ export class LinearMemory {
       done += chunk;
     }
     for (const [pa, from, chunk] of pieces) {
-      const frame = pa - (pa % PAGE);
-      if (this.codeFrames[frame / PAGE]) {
-        this.codeFrames[frame / PAGE] = 0;
-        this.onCodeWrite(frame);
-      }
+      this.noteWrite(pa, chunk);
       this.bytes.set(data.subarray(from, from + chunk), pa);
     }
     return true;

@@ -7,12 +7,15 @@ export class PhysicalMemory {
   readonly bytes: Uint8Array;
   readonly view: DataView;
   readonly size: number;
+  /** Decoded-code tracking shared by all CPUs (self-modifying and cross-modifying code). */
+  readonly code: CodeTracker;
 
   constructor(sizeBytes: number) {
     if (sizeBytes % 4096 !== 0) throw new Error('physical memory size must be a multiple of 4 KiB');
     this.size = sizeBytes;
     this.bytes = new Uint8Array(sizeBytes);
     this.view = new DataView(this.bytes.buffer);
+    this.code = new CodeTracker(sizeBytes / 4096);
   }
 
   contains(pa: number, length = 1): boolean {
@@ -67,5 +70,69 @@ export class FrameAllocator {
 
   get used(): number {
     return this.next - this.freed.length * 4096;
+  }
+}
+
+/** What a CPU does when code it may have decoded changes. */
+export interface CodeListener {
+  /** Drop decoded instructions of this frame. */
+  invalidate(frame: number): void;
+  /** Remove the frame from the fast write path (writes must be checked from now on). */
+  purgeWrite(frame: number): void;
+}
+
+/**
+ * Which bytes of physical memory hold decoded instructions, shared by every CPU so that a
+ * store by one CPU invalidates what another decoded. Stores to a code frame take the slow
+ * path; only a store that overlaps decoded bytes invalidates (data next to code is cheap).
+ */
+export class CodeTracker {
+  readonly flags: Uint8Array;
+  private readonly bitmaps = new Map<number, Uint8Array>();
+  private readonly listeners: CodeListener[] = [];
+
+  constructor(frames: number) {
+    this.flags = new Uint8Array(frames);
+  }
+
+  listen(l: CodeListener): void {
+    this.listeners.push(l);
+  }
+
+  /** Records that [pa, pa + length) within one frame holds a decoded instruction. */
+  mark(pa: number, length: number): void {
+    const index = Math.floor(pa / 4096);
+    let bitmap = this.bitmaps.get(index);
+    if (bitmap === undefined) {
+      bitmap = new Uint8Array(4096);
+      this.bitmaps.set(index, bitmap);
+      this.flags[index] = 1;
+      for (const l of this.listeners) l.purgeWrite(index * 4096);
+    }
+    const off = pa - index * 4096;
+    bitmap.fill(1, off, Math.min(4096, off + length));
+  }
+
+  /** A store of `length` bytes at `pa` (within one frame): invalidate if it hits code. */
+  noteWrite(pa: number, length: number): void {
+    const index = Math.floor(pa / 4096);
+    if (!this.flags[index]) return;
+    const bitmap = this.bitmaps.get(index)!;
+    const off = pa - index * 4096;
+    const end = Math.min(4096, off + length);
+    for (let k = off; k < end; k++) {
+      if (bitmap[k]) {
+        this.invalidate(index);
+        return;
+      }
+    }
+  }
+
+  /** Forget a frame's code (every CPU drops its decoded instructions for it). */
+  invalidate(index: number): void {
+    if (!this.flags[index]) return;
+    this.flags[index] = 0;
+    this.bitmaps.delete(index);
+    for (const l of this.listeners) l.invalidate(index * 4096);
   }
 }
