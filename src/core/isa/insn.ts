@@ -94,7 +94,7 @@ export class Insn {
  * this trap, which stops the run before the instruction (or runs it once when resuming).
  */
 function breakpointTrap(cpu: Cpu, ins: Insn): void {
-  if (cpu.skipBreakpointAt === ins.rip) {
+  if (cpu.skipBreakpointAt === ins.rip || cpu.ignoreBreakpoints) {
     cpu.skipBreakpointAt = NaN;
     ins.original!(cpu, ins);
     return;

@@ -8,7 +8,9 @@ import { StopReason } from '../machine/cpu.js';
 import { PF_ERR, Vector } from '../machine/faults.js';
 import { Access } from '../machine/paging.js';
 import { OutOfGuestMemory } from '../machine/physical-memory.js';
-import { AddressSpace, PROT, pageFlags } from './address-space.js';
+import { AddressSpace, PROT, Vma, pageFlags } from './address-space.js';
+import { CpuState, restoreCpuState, saveCpuState } from '../machine/cpu-state.js';
+import { Journal, JournalOptions } from '../machine/journal.js';
 import { ElfImage, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, parseElf } from './elf.js';
 import { SymbolMap } from './symbols.js';
 import { serveIa32Syscall, serveSyscall } from './syscalls.js';
@@ -70,6 +72,14 @@ export class LinuxProcess {
   readonly startTimeNs: bigint;
   /** Syscall numbers already reported as unsupported (each is reported once). */
   readonly reportedSyscalls = new Set<number>();
+  /** Reverse execution (enableJournal); null when off. */
+  journal: Journal<ProcessState> | null = null;
+  private nextCheckpoint = Infinity;
+  /** Re-executing after a rewind: output is not repeated, input comes from the record. */
+  replaying = false;
+  /** Every byte the program read, so re-execution reads the same. */
+  private readonly inputLog: Uint8Array[] = [];
+  private inputCursor = 0;
 
   constructor(
     elfBytes: Uint8Array,
@@ -231,11 +241,15 @@ export class LinuxProcess {
    * on valid but untouched memory are served as the kernel does (demand paging, stack growth);
    * running out of guest RAM ends the process as the OOM killer would.
    */
-  run(maxInstructions: number): StopReason {
+  run(maxInstructions: number, skipBreakpointAt = NaN): StopReason {
     const cpu = this.cpu;
     const target = cpu.retired + maxInstructions;
     for (;;) {
-      const reason = cpu.run(target - cpu.retired);
+      if (this.journal !== null && cpu.retired >= this.nextCheckpoint) this.checkpoint();
+      const slice = Math.min(target, this.nextCheckpoint) - cpu.retired;
+      const reason = cpu.run(slice, skipBreakpointAt);
+      skipBreakpointAt = NaN;
+      if (reason.kind === 'limit' && cpu.retired < target) continue;
       if (reason.kind !== 'fault' || reason.fault.vector !== Vector.PF || reason.fault.address === undefined) return reason;
       const code = reason.fault.errorCode;
       const access = code & PF_ERR.W ? Access.Write : code & PF_ERR.I ? Access.Execute : Access.Read;
@@ -249,4 +263,99 @@ export class LinuxProcess {
       }
     }
   }
+
+  // ---- reverse execution ----
+
+  enableJournal(options: JournalOptions = {}): void {
+    this.journal = new Journal<ProcessState>(this.machine.phys, () => this.cpu.mem.flushFastWrites(), options);
+    this.checkpoint();
+  }
+
+  private checkpoint(): void {
+    const journal = this.journal!;
+    journal.checkpoint(this.cpu.retired, this.saveState());
+    this.nextCheckpoint = this.cpu.retired + journal.interval;
+  }
+
+  /**
+   * Puts the process back to the moment `target` instructions had retired (exactly: every
+   * register, flag, byte of memory and TLB entry). False if the journal no longer reaches it.
+   */
+  rewindTo(target: number): boolean {
+    const journal = this.journal;
+    if (journal === null || target > this.cpu.retired || target < journal.horizon) return false;
+    const point = journal.rewind(target);
+    if (!point) return false;
+    this.restoreState(point.state);
+    this.nextCheckpoint = point.at + journal.interval;
+    this.replaying = true;
+    this.cpu.ignoreBreakpoints = true;
+    try {
+      while (this.cpu.retired < target) {
+        const r = this.run(target - this.cpu.retired);
+        if (r.kind !== 'limit') break;
+      }
+    } finally {
+      this.replaying = false;
+      this.cpu.ignoreBreakpoints = false;
+    }
+    return this.cpu.retired === target;
+  }
+
+  /** Guest input through the record (re-execution reads what the first run read). */
+  readInput(max: number): Uint8Array {
+    if (this.inputCursor < this.inputLog.length) {
+      const recorded = this.inputLog[this.inputCursor++];
+      return recorded.subarray(0, max);
+    }
+    const data = this.host.read(0, max);
+    if (this.journal !== null) {
+      this.inputLog.push(data);
+      this.inputCursor++;
+    }
+    return data;
+  }
+
+  /** Diagnostics, also not repeated while re-executing. */
+  warn(message: string): void {
+    if (!this.replaying) this.host.warn(message);
+  }
+
+  /** Guest output, suppressed while re-executing (it already happened). */
+  writeOutput(fd: number, data: Uint8Array): void {
+    if (!this.replaying) this.host.write(fd, data);
+  }
+
+  private saveState(): ProcessState {
+    return {
+      cpu: saveCpuState(this.cpu),
+      brk: this.brk,
+      vmas: this.space.vmas.map((v) => ({ ...v, growsDown: v.growsDown ? { ...v.growsDown } : undefined })),
+      frames: this.machine.frames.snapshot(),
+      exitStatus: this.exitStatus,
+      reported: [...this.reportedSyscalls],
+      inputCursor: this.inputCursor,
+    };
+  }
+
+  private restoreState(s: ProcessState): void {
+    this.brk = s.brk;
+    this.space.vmas.splice(0, this.space.vmas.length, ...s.vmas.map((v) => ({ ...v, growsDown: v.growsDown ? { ...v.growsDown } : undefined })));
+    this.machine.frames.restore(s.frames);
+    this.exitStatus = s.exitStatus;
+    this.reportedSyscalls.clear();
+    s.reported.forEach((n) => this.reportedSyscalls.add(n));
+    this.inputCursor = s.inputCursor;
+    restoreCpuState(this.cpu, s.cpu);
+  }
+}
+
+interface ProcessState {
+  cpu: CpuState;
+  brk: number;
+  vmas: Vma[];
+  frames: { next: number; freed: number[] };
+  exitStatus: number | null;
+  reported: number[];
+  inputCursor: number;
 }

@@ -51,7 +51,7 @@ function sysWrite(p: LinuxProcess, [fd, buf, count]: Args): bigint {
   if (want <= 0) return 0n;
   const data = p.copyFromUser(num(buf), want);
   if (data.length === 0) return err(ERRNO.EFAULT);
-  p.host.write(Number(fd), data);
+  p.writeOutput(Number(fd), data);
   return BigInt(data.length);
 }
 
@@ -77,7 +77,7 @@ function sysRead(p: LinuxProcess, [fd, buf, count]: Args): bigint {
   if (want <= 0) return 0n;
   const room = p.space.accessible(num(buf), want, true);
   if (room === 0) return err(ERRNO.EFAULT);
-  const data = p.host.read(0, room);
+  const data = p.readInput(room);
   return writeGuest(p, buf, data) ? BigInt(data.length) : err(ERRNO.EFAULT);
 }
 
@@ -110,7 +110,7 @@ function sysMmap(p: LinuxProcess, [addr, length, prot, flags, fd]: Args): bigint
   const fl = num(flags);
   if (len <= 0) return err(ERRNO.EINVAL);
   if (!(fl & MAP_ANONYMOUS)) {
-    p.host.warn(`mmap of a file (fd ${num(fd)}) is not supported; returning -ENODEV`);
+    p.warn(`mmap of a file (fd ${num(fd)}) is not supported; returning -ENODEV`);
     return err(ERRNO.ENODEV);
   }
   const size = Math.ceil(len / PAGE) * PAGE;
@@ -249,7 +249,7 @@ export function serveSyscall(p: LinuxProcess, cpu: Cpu): void {
   } else {
     if (!p.reportedSyscalls.has(nr)) {
       p.reportedSyscalls.add(nr);
-      p.host.warn(`unsupported system call ${nr} at 0x${(rip - 2).toString(16)}: returning -ENOSYS`);
+      p.warn(`unsupported system call ${nr} at 0x${(rip - 2).toString(16)}: returning -ENOSYS`);
     }
     result = err(ERRNO.ENOSYS);
   }
@@ -293,7 +293,7 @@ export function serveIa32Syscall(p: LinuxProcess, cpu: Cpu): void {
     const key = -1 - nr;
     if (!p.reportedSyscalls.has(key)) {
       p.reportedSyscalls.add(key);
-      p.host.warn(`unsupported 32-bit system call ${nr} (int $0x80) at 0x${(cpu.rip - 2).toString(16)}: returning -ENOSYS`);
+      p.warn(`unsupported 32-bit system call ${nr} (int $0x80) at 0x${(cpu.rip - 2).toString(16)}: returning -ENOSYS`);
     }
     result = err(ERRNO.ENOSYS);
   }

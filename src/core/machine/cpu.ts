@@ -144,6 +144,8 @@ export class Cpu {
   readonly breakpoints = new Set<number>();
   /** The breakpoint the current run resumes from (executes once instead of stopping). */
   skipBreakpointAt = NaN;
+  /** Re-execution after a rewind passes over breakpoints. */
+  ignoreBreakpoints = false;
 
   private readonly decodeCache = new Map<number, (Insn | undefined)[]>();
   /** Bumped whenever cached linear→instruction associations may be stale. */

@@ -120,8 +120,12 @@ export class LinearMemory {
     if (!this.phys.contains(r.frame, PAGE)) {
       throw fault.gp(0, `linear page ${formatLinear(pn * PAGE)} maps outside RAM (0x${r.frame.toString(16)})`);
     }
-    // Stores to frames holding decoded code stay on the slow path (checked by noteWrite).
-    if (access === Access.Write && this.codeFrames[r.frame / PAGE]) return;
+    if (access === Access.Write) {
+      // The journal saves a frame before the fast path may store to it.
+      this.phys.touch(r.frame, PAGE);
+      // Stores to frames holding decoded code stay on the slow path (checked by noteWrite).
+      if (this.codeFrames[r.frame / PAGE]) return;
+    }
     // Supervisor access to a user page under SMAP depends on RFLAGS.AC: never cache it.
     if (this.ctx.cpl !== 3 && r.user && this.ctx.smap && access !== Access.Execute) return;
     if (access === Access.Execute) {
@@ -142,9 +146,15 @@ export class LinearMemory {
     for (let i = 0; i < TLB_SIZE; i++) if (this.wBase[i] === frame) this.wTag[i] = NaN;
   }
 
-  /** Every store that bypasses the fast path reports here (self-modifying code check). */
+  /** Every store that bypasses the fast path reports here (journal, self-modifying code). */
   noteWrite(pa: number, length: number): void {
+    this.phys.touch(pa, length);
     if (this.codeFrames[Math.floor(pa / PAGE)]) this.phys.code.noteWrite(pa, length);
+  }
+
+  /** Re-arms the fast write path (journal checkpoints). */
+  flushFastWrites(): void {
+    this.wTag.fill(NaN);
   }
 
   // ---- data reads: low dword returned (signed), high dword in `hi` for 64-bit ----

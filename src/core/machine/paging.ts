@@ -126,7 +126,10 @@ export function walk(
     nx ||= ctx.nxe && (hi & PTE_HI_NX) !== 0;
     const leaf = level === 3 || (level >= 1 && (lo & PTE.PS) !== 0);
     if (!leaf) {
-      if (!inspect && !(lo & PTE.A)) view.setUint32(ea, lo | PTE.A, true);
+      if (!inspect && !(lo & PTE.A)) {
+        mem.touch(ea, 4);
+        view.setUint32(ea, lo | PTE.A, true);
+      }
       table = entryAddress(lo, hi);
       continue;
     }
@@ -148,7 +151,10 @@ const SHIFTS = [39, 30, 21, 12];
 export function markLeaf(mem: PhysicalMemory, r: WalkResult, write: boolean): void {
   const lo = mem.view.getUint32(r.leaf, true);
   const nlo = lo | PTE.A | (write ? PTE.D : 0);
-  if (nlo !== lo) mem.view.setUint32(r.leaf, nlo >>> 0, true);
+  if (nlo !== lo) {
+    mem.touch(r.leaf, 4);
+    mem.view.setUint32(r.leaf, nlo >>> 0, true);
+  }
   if (write) r.dirty = true;
 }
 
@@ -163,6 +169,12 @@ export class PageTableBuilder {
     this.pml4 = pml4 ?? frames.allocate();
   }
 
+  /** Every table write goes through here, so the journal sees it. */
+  private set32(pa: number, value: number): void {
+    this.mem.touch(pa, 4);
+    this.mem.view.setUint32(pa, value >>> 0, true);
+  }
+
   /**
    * Maps one 4 KiB linear page to `frame` with the given flags. `present: false` keeps the
    * frame in the entry but clears P, as Linux does for PROT_NONE.
@@ -172,8 +184,8 @@ export class PageTableBuilder {
     const lo = (frame % TWO32) | (flags.present === false ? 0 : PTE.P) | (flags.write ? PTE.RW : 0) |
       (flags.user ? PTE.US : 0) | (flags.global ? PTE.G : 0);
     const hi = Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX);
-    this.mem.view.setUint32(pte, lo >>> 0, true);
-    this.mem.view.setUint32(pte + 4, hi >>> 0, true);
+    this.set32(pte, lo >>> 0);
+    this.set32(pte + 4, hi >>> 0);
   }
 
   /** Maps a 2 MiB page (PS in the page directory); `linear` and `frame` 2 MiB-aligned. */
@@ -188,19 +200,22 @@ export class PageTableBuilder {
         continue;
       }
       const next = this.frames.allocate();
-      this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
-      this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+      this.set32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0);
+      this.set32(ea + 4, Math.floor(next / TWO32));
       table = next;
     }
     const pde = table + (Math.floor(u / 2 ** 21) & 511) * 8;
     const lo = (frame % TWO32) | PTE.P | PTE.PS | (flags.write ? PTE.RW : 0) | (flags.user ? PTE.US : 0) | (flags.global ? PTE.G : 0);
-    this.mem.view.setUint32(pde, lo >>> 0, true);
-    this.mem.view.setUint32(pde + 4, (Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX)) >>> 0, true);
+    this.set32(pde, lo >>> 0);
+    this.set32(pde + 4, (Math.floor(frame / TWO32) | (flags.exec ? 0 : PTE_HI_NX)) >>> 0);
   }
 
   unmap(linear: number): void {
     const pte = this.leafEntry(linear, false);
-    if (pte !== undefined) this.mem.view.setBigUint64(pte, 0n, true);
+    if (pte !== undefined) {
+      this.set32(pte, 0);
+      this.set32(pte + 4, 0);
+    }
   }
 
   /** The frame recorded for a page even when it is not present (PROT_NONE), or undefined. */
@@ -238,11 +253,11 @@ export class PageTableBuilder {
         const flags = lo & (PTE.RW | PTE.US | PTE.G | PTE.A | PTE.D);
         for (let i = 0; i < 512; i++) {
           const f = base + i * PAGE;
-          this.mem.view.setUint32(next + i * 8, ((f % TWO32) | PTE.P | flags) >>> 0, true);
-          this.mem.view.setUint32(next + i * 8 + 4, (Math.floor(f / TWO32) | (hi & PTE_HI_NX)) >>> 0, true);
+          this.set32(next + i * 8, ((f % TWO32) | PTE.P | flags) >>> 0);
+          this.set32(next + i * 8 + 4, (Math.floor(f / TWO32) | (hi & PTE_HI_NX)) >>> 0);
         }
-        this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
-        this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+        this.set32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0);
+        this.set32(ea + 4, Math.floor(next / TWO32));
         table = next;
         continue;
       }
@@ -253,8 +268,8 @@ export class PageTableBuilder {
       if (!create) return undefined;
       const next = this.frames.allocate();
       // Upper levels grant everything; the leaf decides (as Linux does).
-      this.mem.view.setUint32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0, true);
-      this.mem.view.setUint32(ea + 4, Math.floor(next / TWO32), true);
+      this.set32(ea, (next | PTE.P | PTE.RW | PTE.US) >>> 0);
+      this.set32(ea + 4, Math.floor(next / TWO32));
       table = next;
     }
     return table + (Math.floor(u / PAGE) & 511) * 8;

@@ -22,12 +22,36 @@ export class PhysicalMemory {
     return pa >= 0 && pa + length <= this.size;
   }
 
+  /**
+   * Journal hook: called with a frame index before the first store to that frame since the
+   * last checkpoint. Every writer of guest memory calls `touch` first; the fast write paths
+   * are re-armed at checkpoints, so they never skip a first store.
+   */
+  onFirstWrite: ((frameIndex: number) => void) | null = null;
+  private written: Uint8Array | null = null;
+
+  touch(pa: number, length = 1): void {
+    if (this.onFirstWrite === null) return;
+    const written = (this.written ??= new Uint8Array(this.size / 4096));
+    const last = Math.floor((pa + length - 1) / 4096);
+    for (let f = Math.floor(pa / 4096); f <= last; f++) {
+      if (written[f]) continue;
+      written[f] = 1;
+      this.onFirstWrite(f);
+    }
+  }
+
+  resetFirstWrites(): void {
+    this.written?.fill(0);
+  }
+
   /** A 64-bit little-endian value as a bigint (page-table entries, debugger reads). */
   readU64(pa: number): bigint {
     return this.view.getBigUint64(pa, true);
   }
 
   writeU64(pa: number, value: bigint): void {
+    this.touch(pa, 8);
     this.view.setBigUint64(pa, BigInt.asUintN(64, value), true);
   }
 }
@@ -57,12 +81,23 @@ export class FrameAllocator {
       }
       this.next += 4096;
     }
+    this.memory.touch(pa, 4096);
     this.memory.bytes.fill(0, pa, pa + 4096);
     return pa;
   }
 
   free(frame: number): void {
     this.freed.push(frame);
+  }
+
+  /** Allocation state, for the journal. */
+  snapshot(): { next: number; freed: number[] } {
+    return { next: this.next, freed: this.freed.slice() };
+  }
+
+  restore(s: { next: number; freed: number[] }): void {
+    this.next = s.next;
+    this.freed.splice(0, this.freed.length, ...s.freed);
   }
 
   /** Frames at or above this address are reserved (e.g. for boot tables and stacks). */

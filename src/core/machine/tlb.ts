@@ -82,6 +82,18 @@ export class Tlb {
     this.globals.delete(page);
   }
 
+  /** Copies of the cached translations (the journal saves and restores them exactly). */
+  snapshot(): { entries: Map<number, TlbEntry>; globals: Map<number, TlbEntry> } {
+    return { entries: new Map(this.entries), globals: new Map(this.globals) };
+  }
+
+  restore(s: { entries: Map<number, TlbEntry>; globals: Map<number, TlbEntry> }): void {
+    this.entries.clear();
+    this.globals.clear();
+    for (const [k, e] of s.entries) this.entries.set(k, e);
+    for (const [k, e] of s.globals) this.globals.set(k, e);
+  }
+
   get size(): number {
     return this.entries.size + this.globals.size;
   }
