@@ -83,6 +83,17 @@ export class LapicTimer implements MsrDevice {
     }
   }
 
+  snapshot() {
+    return { lvt: this.lvt, initial: this.initial, divideConfig: this.divideConfig, svr: this.svr, expiresAt: this.expiresAt, startedAt: this.startedAt, pending: [...this.pending], inService: this.inService };
+  }
+
+  restore(s: ReturnType<LapicTimer['snapshot']>): void {
+    const { pending, ...fields } = s;
+    Object.assign(this, fields);
+    this.pending.clear();
+    pending.forEach((v) => this.pending.add(v));
+  }
+
   /** Called when the clock reaches `expiresAt`: requests the vector, re-arms if periodic. */
   expire(): void {
     if (!(this.lvt & LVT_MASKED) && this.svr & 0x100) this.pending.add(this.lvt & 0xff);

@@ -22,6 +22,15 @@ export class Uart16550 implements PortDevice {
     this.ports = [base, base + 7];
   }
 
+  snapshot() {
+    return { regs: this.regs.slice(), divisor: this.divisor };
+  }
+
+  restore(s: { regs: Uint8Array; divisor: number }): void {
+    this.regs.set(s.regs);
+    this.divisor = s.divisor;
+  }
+
   read(port: number): number {
     const reg = port - this.base;
     const dlab = (this.regs[REG.LCR] & LCR_DLAB) !== 0;
