@@ -129,7 +129,10 @@ async function main(): Promise<number> {
   const sysMips = /emulator:\s*([\d.]+)\s*MIPS/.exec(sys.stderr)?.[1];
   console.log(`checksum: system mode ${sys.stdout.trim()} ${sysSame ? '(same)' : '(DIFFERENT)'}`);
   console.log(`system mode (journal off): ${sysMips ?? '?'} MIPS; ratio to user mode ${sysMips && mips ? (Number(sysMips) / Number(mips)).toFixed(2) : '?'}`);
-  console.log('system mode (journal on): n/a (the execution journal is not implemented yet)');
+  const sysJ = await best('emulator (system mode, journal on)', runs, [...emuCmd, sysExe, '--mode', 'system', '--cpus', '1', '--memory', '64', '--stats', '--journal', '--break', BREAK_SYMBOL]);
+  const sysJMips = /emulator:\s*([\d.]+)\s*MIPS/.exec(sysJ.stderr)?.[1];
+  ok &&= sysJ.stdout.trim() === checksum;
+  console.log(`system mode (journal on): ${sysJMips ?? '?'} MIPS; ratio to user mode ${sysJMips && mips ? (Number(sysJMips) / Number(mips)).toFixed(2) : '?'}`);
   if (!ok) console.log('FAIL: checksums differ');
   return ok ? 0 : 1;
 }

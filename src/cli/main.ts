@@ -2,14 +2,15 @@
 import { runCommand } from './run.js';
 
 const USAGE = `usage: x64emu run PROGRAM [--mode user|system] [--cpus N] [--memory MiB] [--max-instructions N]
-                    [--trace] [--stats] [--break SYMBOL|ADDR]... [-- ARGS...]
+                    [--trace] [--stats] [--journal] [--break SYMBOL|ADDR]... [-- ARGS...]
 
   run     user mode (default): run a static x86-64 Linux executable (built with as/ld) as a
           Linux process; its output goes to stdout/stderr and its exit status is returned
           system mode: boot an ELF kernel on N CPUs (boot protocol in the README); COM1 output
           goes to stdout, a write of v to port 0xf4 ends the run with status v
   --trace one line per instruction on stderr: address, symbol, AT&T text, changed registers/flags
-  --stats instructions retired and speed (MIPS) on stderr`;
+  --stats instructions retired and speed (MIPS) on stderr
+  --journal keep the reverse-execution journal while running (to measure its cost)`;
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -24,6 +25,7 @@ function main(argv: string[]): number {
       stats: false,
       breakAt: [] as string[],
       memoryMiB: 256,
+      journal: false,
     };
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
@@ -39,6 +41,7 @@ function main(argv: string[]): number {
         if (!Number.isSafeInteger(opts.maxInstructions) || opts.maxInstructions < 0) throw new Error('--max-instructions needs a non-negative integer');
       } else if (a === '--trace') opts.trace = true;
       else if (a === '--stats') opts.stats = true;
+      else if (a === '--journal') opts.journal = true;
       else if (a === '--break') opts.breakAt.push(value());
       else if (a === '--memory') opts.memoryMiB = Number(value());
       else if (a === '--cpus') opts.cpus = Number(value());

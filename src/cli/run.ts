@@ -21,6 +21,8 @@ export interface RunOptions {
   stats: boolean;
   breakAt: string[];
   memoryMiB: number;
+  /** Keep the execution journal (reverse stepping) while running: for measuring its cost. */
+  journal: boolean;
 }
 
 /** Signal numbers a Linux process would die with, for the exit status (128 + signal). */
@@ -75,6 +77,7 @@ export function runCommand(opts: RunOptions): number {
     return 2;
   }
   const cpu = proc.cpu;
+  if (opts.journal) proc.enableJournal();
   for (const spec of opts.breakAt) {
     const addr = /^(0x)?[0-9a-f]+$/i.test(spec) && !proc.symbols.address(spec) ? Number(BigInt(spec.startsWith('0x') ? spec : '0x' + spec)) : proc.symbols.address(spec);
     if (addr === undefined) {
@@ -188,6 +191,7 @@ function runSystem(bytes: Uint8Array, opts: RunOptions): number {
     return 2;
   }
   const { machine, symbols } = booted;
+  if (opts.journal) machine.enableJournal();
   for (const spec of opts.breakAt) {
     const addr = symbols.address(spec) ?? (/^(0x)?[0-9a-f]+$/i.test(spec) ? Number(BigInt(spec.startsWith('0x') ? spec : '0x' + spec)) : undefined);
     if (addr === undefined) {
