@@ -151,6 +151,9 @@ function report(proc: LinuxProcess, reason: StopReason, opts: RunOptions): numbe
     case 'triple-fault':
       process.stderr.write(`x64emu: ${reason.detail}; the machine shut down at ${where(reason.rip)}\n`);
       return 128 + 9;
+    case 'watchpoint':
+      process.stderr.write(`x64emu: watchpoint: ${reason.hit.write ? 'write' : 'read'} of 0x${reason.hit.linear.toString(16)} by ${where(reason.rip)}\n`);
+      return 133;
     case 'fault': {
       const f = reason.fault;
       const [sig, sigName] = SIGNAL_FOR_VECTOR[f.vector] ?? [11, 'SIGSEGV'];
@@ -237,5 +240,8 @@ function reportSystem(cpu: import('../core/machine/cpu.js').Cpu, stop: SystemSto
     case 'fault':
       process.stderr.write(`x64emu: ${on}: ${stop.fault.describe()} at ${where(stop.rip)}\n`);
       return 128 + 11;
+    case 'watchpoint':
+      process.stderr.write(`x64emu: ${on}: watchpoint: ${stop.hit.write ? 'write' : 'read'} of 0x${stop.hit.linear.toString(16)} by ${where(stop.rip)}\n`);
+      return 133;
   }
 }

@@ -33,3 +33,28 @@ describe('explainTranslation', () => {
     assert.deepEqual(before.steps, again.steps);
   });
 });
+
+describe('inspection reads and writes', () => {
+  it('readLinear reads through another address space, stopping at the first hole', async () => {
+    const { readLinear } = await import('./translation.js');
+    const m = new BareMachine(8 << 20);
+    m.map(0x10000, 0x1000, { write: true, user: true, exec: false });
+    m.load(0x10ffe, Uint8Array.of(1, 2));
+    const cr3 = m.cpu.cr3;
+    // Switch the CPU to other (empty) tables: the inspection still uses the given CR3.
+    m.cpu.cr3 = BigInt(m.frames.allocate());
+    m.cpu.syncPaging();
+    assert.deepEqual(Array.from(readLinear(m.phys, cr3, 0x10ffen, 8)), [1, 2]);
+  });
+
+  it('writePhysical changes code the CPU already decoded', async () => {
+    const { writePhysical } = await import('./translation.js');
+    const { machineWithCode } = await import('../machine/bare-machine.js');
+    const m = machineWithCode(Uint8Array.of(0xb0, 0x01, 0xeb, 0xfc)); // mov $1,%al; jmp back
+    m.cpu.run(2);
+    const pa = m.cpu.mem.inspectTranslate(0x400000, 0)!;
+    writePhysical(m.phys, pa + 1, Uint8Array.of(7));
+    m.cpu.run(2);
+    assert.equal(m.cpu.getReg(0) & 0xffn, 7n);
+  });
+});

@@ -94,3 +94,30 @@ export function explainTranslation(phys: PhysicalMemory, linear: bigint, cr3: bi
   }
   return out;
 }
+
+/** Reads guest memory through any CR3 without side effects; stops at the first unmapped byte. */
+export function readLinear(phys: PhysicalMemory, cr3: bigint, linear: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const t = explainTranslation(phys, linear + BigInt(done), cr3);
+    if (t.physical === undefined) return out.slice(0, done);
+    const chunk = Math.min(length - done, 4096 - (t.physical % 4096));
+    out.set(phys.bytes.subarray(t.physical, t.physical + chunk), done);
+    done += chunk;
+  }
+  return out;
+}
+
+/** Writes guest physical memory for a debugger (journal and decoded code see the change). */
+export function writePhysical(phys: PhysicalMemory, address: number, data: Uint8Array): boolean {
+  if (!phys.contains(address, data.length)) return false;
+  for (let off = 0; off < data.length; ) {
+    const chunk = Math.min(data.length - off, 4096 - ((address + off) % 4096));
+    phys.touch(address + off, chunk);
+    phys.code.invalidate(Math.floor((address + off) / 4096));
+    off += chunk;
+  }
+  phys.bytes.set(data, address);
+  return true;
+}

@@ -87,3 +87,34 @@ describe('CPU run loop and decoded-instruction cache', () => {
     assert.equal(m.cpu.getReg(0) - m.cpu.getReg(3), 2n);
   });
 });
+
+describe('data watchpoints', () => {
+  // mov %rax,(%rbx); mov (%rcx),%rdx; nop; ud2
+  const code = hex('488903 488b11 90 0f0b');
+
+  it('stop after the instruction that writes a watched range, naming it', () => {
+    const m = machineWithCode(code);
+    m.cpu.setRegNumber(3, 0x600010);
+    m.cpu.setRegNumber(1, 0x600100);
+    m.cpu.mem.addWatchpoint({ start: 0x600014, length: 4, read: false, write: true });
+    const r = m.cpu.run(10);
+    assert.equal(r.kind, 'watchpoint');
+    if (r.kind !== 'watchpoint') return;
+    assert.equal(r.rip, TEST_CODE, 'the store at the first instruction');
+    assert.equal(r.hit.write, true);
+    assert.equal(m.cpu.rip, TEST_CODE + 3, 'the store completed');
+    assert.equal(m.cpu.retired, 1);
+  });
+
+  it('read watchpoints see loads, not stores; removing the watchpoint restores full speed paths', () => {
+    const m = machineWithCode(code);
+    m.cpu.setRegNumber(3, 0x600010);
+    m.cpu.setRegNumber(1, 0x600100);
+    const w = { start: 0x600100, length: 8, read: true, write: false };
+    m.cpu.mem.addWatchpoint(w);
+    const r = m.cpu.run(10);
+    assert.ok(r.kind === 'watchpoint' && r.rip === TEST_CODE + 3 && !r.hit.write);
+    m.cpu.mem.removeWatchpoint(w);
+    assert.equal(m.cpu.run(10).kind, 'fault'); // ran on to the ud2
+  });
+});

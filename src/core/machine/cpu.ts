@@ -10,7 +10,7 @@ import { LF, materializeFlags } from '../isa/lazy-flags.js';
 import { CR0, CR3_ADDRESS_MASK, CR3_PCID_MASK, CR4, EFER } from './control-registers.js';
 import { CpuFault } from './faults.js';
 import { TripleFault, deliverException } from './interrupts.js';
-import { LinearMemory } from './linear-memory.js';
+import { LinearMemory, WatchHit } from './linear-memory.js';
 import { PagingContext } from './paging.js';
 import { PhysicalMemory } from './physical-memory.js';
 import { RFLAGS } from './rflags.js';
@@ -33,6 +33,8 @@ export type StopReason =
   | { kind: 'limit' }
   | { kind: 'triple-fault'; detail: string; rip: number }
   | { kind: 'breakpoint'; rip: number }
+  /** A data watchpoint was hit; the accessing instruction (at `rip`) has completed. */
+  | { kind: 'watchpoint'; rip: number; hit: WatchHit }
   | { kind: 'fault'; fault: CpuFault; rip: number }
   | { kind: 'halt'; detail: string }
   | { kind: 'exit'; status: number };
@@ -156,6 +158,9 @@ export class Cpu {
     this.paging = { pml4, pcid: 0, cpl: 3, nxe: true, wp: true, smep: false, smap: false, pge: false, ac: false };
     this.mem = new LinearMemory(phys, this.paging);
     this.mem.acSource = () => (this.flags & RFLAGS.AC) !== 0;
+    this.mem.onWatchHit = (hit) => {
+      if (this.stop === null) this.stop = { kind: 'watchpoint', rip: NaN, hit };
+    };
     phys.code.listen({ invalidate: (frame) => this.invalidateCode(frame), purgeWrite: (frame) => this.mem.purgeWrite(frame) });
   }
 
@@ -309,6 +314,7 @@ export class Cpu {
           if (stop !== null) {
             // A breakpoint stops before its instruction: it did not retire.
             if (stop.kind === 'breakpoint') this.retired--;
+            if (stop.kind === 'watchpoint') stop.rip = ins.rip;
             return this.finish(stop);
           }
           // Follow the cached successor links (fall-through, last taken target) before

@@ -38,6 +38,12 @@ export class LinearMemory {
   hi = 0;
   /** The architectural, PCID-tagged TLB behind the fast lookup arrays. */
   readonly tlb = new Tlb();
+  /** Data watchpoints; pages they touch never enter the fast arrays (zero cost when none). */
+  private readonly watches: Watchpoint[] = [];
+  private readonly watchedPages = new Set<number>();
+  private readonly watchedFrames = new Set<number>();
+  /** Called when an access hits a watchpoint (the CPU stops after the instruction). */
+  onWatchHit: ((hit: WatchHit) => void) | null = null;
   /** RFLAGS.AC at the time of an access (SMAP), read only on the slow path. */
   acSource: () => boolean = () => false;
 
@@ -82,7 +88,13 @@ export class LinearMemory {
    * page (even if the page tables changed since — as hardware does), else by a page walk that
    * fills it. Raises #GP(0) for non-canonical addresses and #PF with CR2 semantics.
    */
-  translate(linear: number, access: Access): number {
+  translate(linear: number, access: Access, length = 1): number {
+    const pa = this.translateUnwatched(linear, access);
+    if (this.watches.length > 0 && access !== Access.Execute) this.checkWatches(linear, pa, length, access);
+    return pa;
+  }
+
+  private translateUnwatched(linear: number, access: Access): number {
     if (linear >= CANONICAL_LIMIT || linear < -CANONICAL_LIMIT) {
       throw fault.gp(0, `non-canonical address ${formatLinear(linear)}`);
     }
@@ -126,6 +138,8 @@ export class LinearMemory {
       // Stores to frames holding decoded code stay on the slow path (checked by noteWrite).
       if (this.codeFrames[r.frame / PAGE]) return;
     }
+    // Watched pages and frames stay on the slow path, where accesses are checked.
+    if (this.watchedPages.has(pn) || this.watchedFrames.has(r.frame / PAGE)) return;
     // Supervisor access to a user page under SMAP depends on RFLAGS.AC: never cache it.
     if (this.ctx.cpl !== 3 && r.user && this.ctx.smap && access !== Access.Execute) return;
     if (access === Access.Execute) {
@@ -138,6 +152,40 @@ export class LinearMemory {
     if (access === Access.Write) {
       this.wTag[i] = pn;
       this.wBase[i] = r.frame;
+    }
+  }
+
+  // ---- data watchpoints ----
+
+  addWatchpoint(w: Watchpoint): void {
+    this.watches.push(w);
+    this.rebuildWatchedPages();
+  }
+
+  removeWatchpoint(w: Watchpoint): void {
+    const i = this.watches.indexOf(w);
+    if (i >= 0) this.watches.splice(i, 1);
+    this.rebuildWatchedPages();
+  }
+
+  private rebuildWatchedPages(): void {
+    this.watchedPages.clear();
+    this.watchedFrames.clear();
+    for (const w of this.watches) {
+      const set = w.physical ? this.watchedFrames : this.watchedPages;
+      for (let p = Math.floor(w.start * INV_PAGE); p <= Math.floor((w.start + w.length - 1) * INV_PAGE); p++) set.add(p);
+    }
+    this.flushFast();
+  }
+
+  private checkWatches(linear: number, pa: number, length: number, access: Access): void {
+    for (const w of this.watches) {
+      if (access === Access.Write ? !w.write : !w.read) continue;
+      const at = w.physical ? pa : linear;
+      if (at < w.start + w.length && w.start < at + length) {
+        this.onWatchHit?.({ watch: w, linear, physical: pa, length, write: access === Access.Write });
+        return;
+      }
     }
   }
 
@@ -196,7 +244,7 @@ export class LinearMemory {
 
   /** Unaligned-across-pages or TLB-miss read: translate every page first, then assemble. */
   private readSlow(a: number, n: number): number {
-    const first = this.translate(a, Access.Read);
+    const first = this.translate(a, Access.Read, n);
     const end = a + n - 1;
     const crosses = Math.floor(end * INV_PAGE) !== Math.floor(a * INV_PAGE);
     const second = crosses ? this.translate(end - (end % PAGE + PAGE) % PAGE, Access.Read) : 0;
@@ -255,7 +303,7 @@ export class LinearMemory {
 
   /** Both pages are translated (and may fault) before any byte is stored. */
   private writeSlow(a: number, n: number, lo: number, hi: number): void {
-    const first = this.translate(a, Access.Write);
+    const first = this.translate(a, Access.Write, n);
     const end = a + n - 1;
     const crosses = Math.floor(end * INV_PAGE) !== Math.floor(a * INV_PAGE);
     const second = crosses ? this.translate(Math.floor(end * INV_PAGE) * PAGE, Access.Write) : 0;
@@ -374,4 +422,21 @@ export class LinearMemory {
 
 export function formatLinear(linear: number): string {
   return '0x' + BigInt.asUintN(64, BigInt(Math.trunc(linear))).toString(16);
+}
+
+/** A data watchpoint on a linear (or physical) range. */
+export interface Watchpoint {
+  start: number;
+  length: number;
+  read: boolean;
+  write: boolean;
+  physical?: boolean;
+}
+
+export interface WatchHit {
+  watch: Watchpoint;
+  linear: number;
+  physical: number;
+  length: number;
+  write: boolean;
 }
