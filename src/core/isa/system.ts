@@ -283,12 +283,21 @@ export function syscall(cpu: Cpu, ins: Insn): void {
 function sysret(cpu: Cpu, ins: Insn): void {
   if (!(cpu.efer & EFER.SCE)) throw fault.ud('sysret with EFER.SCE = 0');
   requireCpl0(cpu, 'sysret');
-  if (ins.mnemonic !== Mnemonic.Sysretq) throw fault.ud('sysretl (return to compatibility mode) is not modelled');
   const r = cpu.r;
+  const base = Number((cpu.star >> 48n) & 0xffffn);
+  if (ins.mnemonic !== Mnemonic.Sysretq) {
+    // SYSRETL: to compatibility mode, CS = STAR[63:48] | 3 (32-bit), RIP = ECX. The switch is
+    // modelled; executing 32-bit code afterwards is not (the next fetch reports it).
+    cpu.flags = ((r[22] & 0x3c7fd7) | RFLAGS.FIXED1) >>> 0;
+    cpu.loadFlatCodeAndStack((base & 0xfffc) | 3, ((base + 8) & 0xfffc) | 3, 3);
+    cpu.segs[Seg.CS] = { ...cpu.segs[Seg.CS], long: false, db: true };
+    cpu.rip = r[2] >>> 0;
+    cpu.onTransition?.({ kind: 'sysret', vector: -1, fromCpl: 0, toCpl: 3, from: ins.rip, to: cpu.rip });
+    return;
+  }
   const target = pairToNumber(r[2], r[3]);
   // Intel checks RCX at CPL 0 (the #GP is taken in ring 0 — the reason Linux checks first).
   if (!isCanonical(target)) throw fault.gp(0, 'sysret to a non-canonical RCX');
-  const base = Number((cpu.star >> 48n) & 0xffffn);
   cpu.flags = ((r[22] & 0x3c7fd7) | RFLAGS.FIXED1) >>> 0;
   const from = ins.rip;
   cpu.loadFlatCodeAndStack(((base + 16) & 0xfffc) | 3, ((base + 8) & 0xfffc) | 3, 3);

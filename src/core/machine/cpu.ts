@@ -8,7 +8,7 @@ import { Insn, armBreakpoint } from '../isa/insn.js';
 import { observeCallRet } from '../isa/control.js';
 import { LF, materializeFlags } from '../isa/lazy-flags.js';
 import { CR0, CR3_ADDRESS_MASK, CR3_PCID_MASK, CR4, EFER } from './control-registers.js';
-import { CpuFault } from './faults.js';
+import { CpuFault, fault } from './faults.js';
 import { TripleFault, deliverException } from './interrupts.js';
 import { LinearMemory, WatchHit } from './linear-memory.js';
 import { PagingContext } from './paging.js';
@@ -261,6 +261,7 @@ export class Cpu {
 
   /** The decoded instruction at `rip`, decoding and caching it on a miss. */
   lookup(rip: number): Insn {
+    if (!this.segs[Seg.CS].long) throw fault.ud('compatibility mode (32-bit code segment) is not modelled: only 64-bit code runs');
     const pa = this.mem.fetchAddress(rip);
     const off = pa % PAGE;
     const frame = pa - off;

@@ -140,6 +140,18 @@ describe('system architecture (SDM rules)', () => {
       assert.equal(cpu.cpl, 3);
     });
 
+    it('SYSRETL: CS = STAR[63:48] | 3 (32-bit), RIP = ECX; the 32-bit code that follows is reported as not modelled', () => {
+      const f = new Fixture();
+      const cpu = f.cpu;
+      cpu.star = 0x0023001000000000n;
+      cpu.setReg(1, 0xffff_ffff_0050_0000n);
+      cpu.setReg(11, 0x202n);
+      f.exec('0f07');
+      assert.equal(f.deliveredVector(), Vector.UD);
+      assert.equal(f.read64(RSP0 - 40), 0x500000n, 'RIP = ECX (zero-extended)');
+      assert.equal(f.read64(RSP0 - 32), 0x23n, 'CS = STAR[63:48] | 3');
+    });
+
     it('SYSRETQ with a non-canonical RCX raises #GP(0) in ring 0 (Intel)', () => {
       const f = new Fixture();
       f.cpu.setReg(1, 0x0000800000000000n);
