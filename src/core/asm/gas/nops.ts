@@ -1,0 +1,48 @@
+/**
+ * NOP padding as GNU as 2.40 emits it for x86-64 code alignment: the longest NOP form (11
+ * bytes) repeated, then one NOP for the remainder.
+ */
+const PATTERNS: number[][] = [
+  [],
+  [0x90],
+  [0x66, 0x90],
+  [0x0f, 0x1f, 0x00],
+  [0x0f, 0x1f, 0x40, 0x00],
+  [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
+export const MAX_NOP = 11;
+
+/** `count` bytes of NOPs, each at most `limit` bytes long. */
+export function nopFill(count: number, limit = MAX_NOP): number[] {
+  const max = Math.max(1, Math.min(MAX_NOP, limit));
+  const out: number[] = [];
+  while (count > max) {
+    out.push(...PATTERNS[max]);
+    count -= max;
+  }
+  if (count > 0) out.push(...PATTERNS[count]);
+  return out;
+}
+
+/** Instruction prefixes that may stand alone as a statement, and their bytes. */
+export const PREFIX_BYTES: Record<string, number> = {
+  lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2,
+  data16: 0x66, addr32: 0x67, cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
+  rex: 0x40, rex64: 0x48, notrack: 0x3e, xacquire: 0xf2, xrelease: 0xf3, bnd: 0xf2,
+};
+
+/** `rex.W`, `rex.RB`, ...: the REX byte, or undefined. */
+export function rexPrefixByte(word: string): number | undefined {
+  const m = /^rex\.([wrxb]+)$/i.exec(word);
+  if (!m) return undefined;
+  let v = 0x40;
+  for (const c of m[1].toLowerCase()) v |= c === 'w' ? 8 : c === 'r' ? 4 : c === 'x' ? 2 : 1;
+  return v;
+}
