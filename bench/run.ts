@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAsmBench } from './asm-throughput.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.cache', 'bench');
@@ -133,6 +134,9 @@ async function main(): Promise<number> {
   const sysJMips = /emulator:\s*([\d.]+)\s*MIPS/.exec(sysJ.stderr)?.[1];
   ok &&= sysJ.stdout.trim() === checksum;
   console.log(`system mode (journal on): ${sysJMips ?? '?'} MIPS; ratio to user mode ${sysJMips && mips ? (Number(sysJMips) / Number(mips)).toFixed(2) : '?'}`);
+  // Assembler throughput against GNU as + ld (same file, same run, best of 3).
+  const a = runAsmBench(join(OUT, 'asm'));
+  console.log(`assembler: ${a.lines} lines; x64emu asm ${a.oursSeconds.toFixed(2)} s (${Math.round(a.lines / a.oursSeconds)} lines/s), GNU as+ld ${a.gnuSeconds.toFixed(2)} s (${Math.round(a.lines / a.gnuSeconds)} lines/s); ratio ours/GNU ${(a.oursSeconds / a.gnuSeconds).toFixed(1)}x`);
   if (!ok) console.log('FAIL: checksums differ');
   return ok ? 0 : 1;
 }

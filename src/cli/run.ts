@@ -9,6 +9,7 @@ import { LinuxProcess, ProcessHost } from '../core/loader/linux-process.js';
 import { describeChanges, formatTraceLine, snapshot } from '../core/inspect/trace.js';
 import { disassembleAt } from '../core/isa/disasm.js';
 import { bootSystem } from '../core/loader/system-boot.js';
+import { assembleForRun } from './asm.js';
 import { SystemStop } from '../core/machine/system-machine.js';
 
 export interface RunOptions {
@@ -56,16 +57,19 @@ const nodeHost: ProcessHost = {
 };
 
 export function runCommand(opts: RunOptions): number {
-  if (/\.[sS]$/.test(opts.program)) {
-    process.stderr.write(`x64emu: ${opts.program}: running assembly sources needs the built-in assembler, which is not part of this version; build it with 'as' and 'ld -static' and run the executable\n`);
-    return 2;
-  }
   let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(opts.program);
-  } catch (e) {
-    process.stderr.write(`x64emu: ${opts.program}: ${(e as Error).message}\n`);
-    return 2;
+  if (/\.[sS]$/.test(opts.program)) {
+    // Assembly sources are assembled and linked in memory first (ld's default layout).
+    const elf = assembleForRun({ files: [opts.program] });
+    if (!elf) return 1;
+    bytes = elf;
+  } else {
+    try {
+      bytes = readFileSync(opts.program);
+    } catch (e) {
+      process.stderr.write(`x64emu: ${opts.program}: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   if (opts.mode === 'system') return runSystem(bytes, opts);
   let proc: LinuxProcess;

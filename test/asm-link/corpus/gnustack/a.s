@@ -1,0 +1,4 @@
+	.globl _start
+_start: mov $60, %eax
+	syscall
+	.section .note.GNU-stack,"",@progbits

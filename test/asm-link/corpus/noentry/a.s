@@ -1,0 +1,5 @@
+	.text
+main:	mov $60, %eax
+	syscall
+	.data
+	.long main
