@@ -58,6 +58,8 @@ export interface AsmSection {
   /** SHT_PROGBITS 1 or SHT_NOBITS 8. */
   type: number;
   alignment: number;
+  /** Element size of an SHF_MERGE section (strings: 1; constants: their width). */
+  entsize?: number;
   /** Contents (empty for NOBITS; `size` is authoritative). */
   bytes: Uint8Array;
   size: number;
