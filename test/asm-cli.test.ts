@@ -36,6 +36,17 @@ describe('x64emu asm / run FILE.S', () => {
     assert.equal(native.stdout, 'Hello from x64emu!\nx\n');
   });
 
+  it('--trace on a .S file names the source line and the macro each instruction came from', () => {
+    const src = join(CACHE, 'traced.S');
+    writeFileSync(src, ['\t.macro exit code', '\tmov $60, %eax', '\tmov $\\code, %edi', '\tsyscall', '\t.endm', '\t.globl _start', '_start:', '\tnop', '\texit 3', ''].join('\n'));
+    const r = x64emu('run', src, '--trace');
+    assert.equal(r.status, 3);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0], /nop .*; traced\.S:8$/);
+    assert.match(lines[1], /mov \$0x3C?,%eax .*; traced\.S:2 \(in exit\)$/i);
+    assert.match(lines[2], /; traced\.S:3 \(in exit\)$/);
+  });
+
   it('reports every error as file:line:col: error: … with the macro chain, and writes nothing', () => {
     const src = join(CACHE, 'bad.S');
     writeFileSync(

@@ -7,6 +7,7 @@ import { StopReason } from '../core/machine/cpu.js';
 import { ElfError } from '../core/loader/elf.js';
 import { LinuxProcess, ProcessHost } from '../core/loader/linux-process.js';
 import { describeChanges, formatTraceLine, snapshot } from '../core/inspect/trace.js';
+import { SourceMap } from '../core/inspect/source-map.js';
 import { disassembleAt } from '../core/isa/disasm.js';
 import { bootSystem } from '../core/loader/system-boot.js';
 import { assembleForRun } from './asm.js';
@@ -95,7 +96,7 @@ export function runCommand(opts: RunOptions): number {
   const started = performance.now();
   let reason: StopReason;
   if (opts.trace) {
-    reason = traceRun(proc, opts.maxInstructions);
+    reason = traceRun(proc, opts.maxInstructions, SourceMap.fromElf(bytes));
   } else {
     reason = proc.run(opts.maxInstructions);
   }
@@ -108,7 +109,7 @@ export function runCommand(opts: RunOptions): number {
   return report(proc, reason, opts);
 }
 
-function traceRun(proc: LinuxProcess, max: number): StopReason {
+function traceRun(proc: LinuxProcess, max: number, sources: SourceMap | undefined): StopReason {
   const cpu = proc.cpu;
   const out: string[] = [];
   const flush = () => {
@@ -124,7 +125,9 @@ function traceRun(proc: LinuxProcess, max: number): StopReason {
     const retiredBefore = cpu.retired;
     reason = proc.run(1);
     if (cpu.retired > retiredBefore) {
-      out.push(formatTraceLine(cpu, rip, proc.symbols.format(rip), describeChanges(before, snapshot(cpu))));
+      const line = formatTraceLine(cpu, rip, proc.symbols.format(rip), describeChanges(before, snapshot(cpu)));
+      const where = sources?.format(rip);
+      out.push(where ? `${line}${line.length < 100 ? ' '.repeat(100 - line.length) : ' '} ; ${where}` : line);
       void text;
     }
     if (out.length > 1000) flush();
