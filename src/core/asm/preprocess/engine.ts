@@ -83,7 +83,7 @@ interface IfEntry {
   skipElses: boolean;
 }
 
-interface Buffer {
+interface FileBuffer {
   lexer: FileLexer;
   path: string;
   ifs: IfEntry[];
@@ -122,6 +122,7 @@ const DIRECTIVES = new Set([
 const INCL_DIRECTIVES = new Set(['include', 'include_next', 'import']);
 
 const MAX_INCLUDE_DEPTH = 200;
+const MAX_ARG_NESTING = 256;
 
 function isAbsolutePath(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
@@ -137,7 +138,7 @@ export class Engine {
   readonly includedFiles: string[] = [];
   sink: Sink | null = null;
 
-  private buffers: Buffer[] = [];
+  private buffers: FileBuffer[] = [];
   private contexts: Context[] = [];
   private lookahead: Token[] = [];
   private lastLexed: Token = FINAL_EOF;
@@ -161,6 +162,8 @@ export class Engine {
   private readonly assertions = new Map<string, Set<string>>();
   private counter = 0;
   private mainPath = '';
+  private argDepth = 0;
+  private argDepthReported = false;
   private readonly reporter: Reporter = { error: (m, t) => this.error(m, t) };
 
   constructor(
@@ -201,7 +204,7 @@ export class Engine {
     return m;
   }
 
-  private get buffer(): Buffer | undefined {
+  private get buffer(): FileBuffer | undefined {
     return this.buffers[this.buffers.length - 1];
   }
 
@@ -240,8 +243,9 @@ export class Engine {
       const buf = this.buffer;
       if (!buf) return FINAL_EOF;
       const tok = buf.lexer.lex(this.mode);
-      if (tok.kind === 'name' && tok.text === '__VA_ARGS__' && !this.vaArgsOk && !this.skipping) {
-        this.warning('__VA_ARGS__ can only appear in the expansion of a C99 variadic macro', tok);
+      if (tok.kind === 'name' && !this.vaArgsOk && !this.skipping) {
+        if (tok.text === '__VA_ARGS__') this.warning('__VA_ARGS__ can only appear in the expansion of a C99 variadic macro', tok);
+        else if (tok.text === '__VA_OPT__') this.warning('__VA_OPT__ can only appear in the expansion of a C++20 variadic macro', tok);
       }
       if (tok.kind !== 'eof' || !tok.fileEnd || this.inDirective || this.parsingArgs) return tok;
       this.popBuffer();
@@ -430,6 +434,14 @@ export class Engine {
       arg.expanded = [];
       return;
     }
+    if (this.argDepth >= MAX_ARG_NESTING) {
+      // Not a GCC limit; it keeps the JavaScript stack safe. Such sources do not occur in practice.
+      if (!this.argDepthReported) this.error(`macro arguments nested more than ${MAX_ARG_NESTING} levels deep; not expanded further`, first[0]);
+      this.argDepthReported = true;
+      arg.expanded = first;
+      return;
+    }
+    this.argDepth++;
     this.pushContext(null, [...first, end]);
     this.ignorePragma++;
     const out: Token[] = [];
@@ -440,6 +452,7 @@ export class Engine {
     }
     this.popContext();
     this.ignorePragma--;
+    this.argDepth--;
     arg.expanded = out;
   }
 

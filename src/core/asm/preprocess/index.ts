@@ -101,11 +101,21 @@ export function preprocess(path: string, opts: PreprocessOptions): PreprocessRes
   } else {
     engine.sink = printer;
     engine.pushFile(path, text, -1, [], true);
-    for (;;) {
-      const t = engine.getToken();
-      if (t.kind === 'padding') printer.padding(t);
-      else if (t.kind === 'eof') break;
-      else printer.token(t);
+    try {
+      for (;;) {
+        const t = engine.getToken();
+        if (t.kind === 'padding') printer.padding(t);
+        else if (t.kind === 'eof') break;
+        else printer.token(t);
+      }
+    } catch (e) {
+      // Never throw on bad input: a pathological source (e.g. exhausting the stack) ends here.
+      engine.diagnostics.push({
+        severity: 'error',
+        message: `preprocessing stopped: ${e instanceof Error ? e.message : String(e)}`,
+        location: { file: path, line: 1, column: 1 },
+        chain: [],
+      });
     }
   }
   const macros = new Map<string, CMacro>();

@@ -47,6 +47,8 @@ export class FileLexer {
   private segs: Segment[] = [{ off: 0, line: 1, col: 1 }];
   private pos = 0;
   private needLine = true;
+  /** Warnings about splices in the current line, reported when lexing reaches them (as cpplib's line notes). */
+  private notes: Array<{ off: number; message: string; pos: SourceLocation }> = [];
 
   constructor(
     readonly file: string,
@@ -69,7 +71,15 @@ export class FileLexer {
     return this.phys[line - 1] ?? '';
   }
 
+  private flushNotes(upTo: number): void {
+    while (this.notes.length > 0 && this.notes[0].off <= upTo) {
+      const n = this.notes.shift()!;
+      this.diag('warning', n.message, n.pos, this.chain);
+    }
+  }
+
   private loadLine(): boolean {
+    this.flushNotes(Infinity);
     if (this.nextPhys >= this.phys.length) return false;
     this.buf = '';
     this.segs = [];
@@ -83,12 +93,11 @@ export class FileLexer {
         this.buf += s;
         break;
       }
-      if (m[0].length > 1) {
-        this.diag('warning', 'backslash and newline separated by space', { file: this.file, line: lineNo, column: m.index + 1 }, this.chain);
-      }
+      const pos = { file: this.file, line: lineNo, column: m.index + 1 };
       this.buf += s.slice(0, m.index);
+      if (m[0].length > 1) this.notes.push({ off: this.buf.length, message: 'backslash and newline separated by space', pos });
       if (this.nextPhys >= this.phys.length) {
-        this.diag('warning', 'backslash-newline at end of file', { file: this.file, line: lineNo, column: m.index + 1 }, this.chain);
+        this.notes.push({ off: this.buf.length, message: 'backslash-newline at end of file', pos });
         break;
       }
     }
@@ -180,6 +189,7 @@ export class FileLexer {
       }
       this.pos = p;
       if (p >= this.buf.length) {
+        if (this.notes.length > 0) this.flushNotes(Infinity);
         this.needLine = true;
         if (mode.inDirective) return this.eof(false, 0);
         if (!this.loadLine()) return this.eof(true, 0);
@@ -194,6 +204,7 @@ export class FileLexer {
   private lexToken(flags: number, mode: LexMode): Token {
     const b = this.buf;
     const s = this.pos;
+    if (this.notes.length > 0) this.flushNotes(s);
     const c = b.charCodeAt(s);
     let e = s + 1;
     let kind: TokKind;

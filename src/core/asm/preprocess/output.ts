@@ -8,7 +8,7 @@
  */
 import type { Origin, SourceLine } from '../types.js';
 import type { Sink } from './engine.js';
-import { PREV_WHITE, avoidPaste, charOrigin, isPunct, type CharOrigin, type Token } from './tokens.js';
+import { PREV_WHITE, avoidPaste, charOrigin, charOrigins, isPunct, type CharOrigin, type Token } from './tokens.js';
 
 interface Segment {
   start: number;
@@ -125,11 +125,11 @@ export class Printer implements Sink {
 
   pragma(name: Token, args: Token[]): void {
     this.endLine();
-    const header: Token = { ...name, kind: 'other', text: `#pragma ${name.text}`, chars: undefined };
+    // "#pragma " maps to the pragma's name, the name to itself.
     const o = charOrigin(name, 0);
-    header.pos = { ...o.pos, column: Math.max(1, o.pos.column - 8) };
-    header.chain = o.chain;
-    this.base = { pos: header.pos, chain: header.chain };
+    const chars = [...Array.from({ length: 8 }, () => o), ...charOrigins(name)];
+    const header: Token = { kind: 'other', text: `#pragma ${name.text}`, flags: 0, pos: o.pos, chain: o.chain, chars };
+    this.base = o;
     this.segs.push({ start: 0, tok: header });
     this.text = header.text;
     this.lastTok = header;

@@ -483,6 +483,13 @@ describe('preprocess: diagnostics', () => {
     assert.deepEqual(diags('#define F(x) __VA_ARGS__\n'), ['a.S:1:14: warning: __VA_ARGS__ can only appear in the expansion of a C99 variadic macro']);
   });
 
+  it('absurdly deep macro argument nesting is an error, not a crash', () => {
+    const n = 3000;
+    const r = run(`#define F(x) [x]\n${'F('.repeat(n)}a${')'.repeat(n)}\n#if ${'('.repeat(n)}1${')'.repeat(n)}\nok\n#endif\n`);
+    assert.deepEqual(r.diags, ['a.S:2:515: error: macro arguments nested more than 256 levels deep; not expanded further']);
+    assert.equal(r.lines[1], 'ok');
+  });
+
   it('never throws on binary junk', () => {
     const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join('');
     const r = run(`#define F(x) #x ## x\n${junk}\nF(${junk.slice(0, 50)})\n#if ${junk.slice(100, 200)}\n#endif\n`);
