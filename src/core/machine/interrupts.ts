@@ -137,14 +137,13 @@ export function deliverEvent(cpu: Cpu, event: CpuFault, returnRip: number, exter
  */
 export function deliverException(cpu: Cpu, first: CpuFault, returnRip: number, external = false): void {
   let current = first;
-  let rip = returnRip;
   let ext = external;
   for (let depth = 0; ; depth++) {
     if (current.vector === Vector.PF && current.address !== undefined) {
       cpu.cr2 = Number(BigInt.asIntN(64, current.address));
     }
     try {
-      deliverEvent(cpu, current, rip, ext);
+      deliverEvent(cpu, current, returnRip, ext);
       return;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
@@ -153,15 +152,17 @@ export function deliverException(cpu: Cpu, first: CpuFault, returnRip: number, e
       const b = faultClass(e.vector);
       const double = (a === 'contributory' && b === 'contributory') || (a === 'page' && b !== 'benign');
       current = double ? new CpuFault(Vector.DF, 0, undefined, `double fault: ${e.describe()} while delivering ${current.describe()}`) : e;
-      // A nested fault is an exception of the delivery, not the original software interrupt.
+      // A fault raised while delivering is an exception of the delivery itself: EXT stays set
+      // only while the event being delivered is still the external one.
       ext = ext && !double;
-      rip = rip;
     }
   }
 }
 
 /** IRETQ (64-bit operand size) — SDM IRET pseudo-code, IA-32e mode, protected-mode return. */
 export function iretq(cpu: Cpu): void {
+  // The run loop has already advanced RIP past the IRETQ: that is where the transfer leaves from.
+  const from = cpu.rip;
   const sp = rspNumber(cpu);
   const cpl = cpu.cpl;
   const read = (k: number) => {
@@ -204,7 +205,6 @@ export function iretq(cpu: Cpu): void {
   cpu.segs[Seg.SS] = ss;
   cpu.setRegNumber(4, rsp);
   cpu.rip = rip;
-  const from = cpu.rip;
   if (rpl > cpl) {
     // Returning outward: data segments the new level may not use become null (SDM IRET).
     for (const s of [Seg.ES, Seg.DS, Seg.FS, Seg.GS]) {
