@@ -243,3 +243,12 @@ describe('samples: kernel-entry BUG variants', function () {
     assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'user CR3');
   });
 });
+
+describe('kernel-entry sample: asm-offsets.h agrees with the C structs', function () {
+  it('every constant equals the offset (or size) the C compiler computes', function () {
+    if (spawnSync('cc', ['--version']).status !== 0) this.skip();
+    const r = spawnSync('cc', ['-fsyntax-only', '-nostdinc', '-I', 'samples/kernel-entry/include', 'test/samples/asm-offsets-check.c'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+});
+
