@@ -116,6 +116,8 @@ function mapSections(alloc: WriterSection[]): Segment[] {
     for (const sec of s.sections) {
       if ((sec.flags & SHF_WRITE) !== 0) s.flags |= PF_W;
       if ((sec.flags & SHF_EXECINSTR) !== 0) s.flags |= PF_X;
+      // As ld: a segment is aligned to the page size or its most aligned section, whichever is larger.
+      if (sec.align > s.align) s.align = sec.align;
     }
   }
   return segs;
