@@ -3,8 +3,8 @@ import { readFileSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Vector, VECTOR_NAMES } from '../core/machine/faults.js';
 import { formatLinear } from '../core/machine/linear-memory.js';
-import { StopReason } from '../core/machine/cpu.js';
-import { ElfError } from '../core/loader/elf.js';
+import type { Cpu, StopReason } from '../core/machine/cpu.js';
+import type { SymbolMap } from '../core/loader/symbols.js';
 import { LinuxProcess, ProcessHost } from '../core/loader/linux-process.js';
 import { describeChanges, formatTraceLine, snapshot } from '../core/inspect/trace.js';
 import { SourceMap } from '../core/inspect/source-map.js';
@@ -77,8 +77,8 @@ export function runCommand(opts: RunOptions): number {
   try {
     proc = new LinuxProcess(bytes, nodeHost, { argv: [opts.program, ...opts.args], envp: [], memoryMiB: opts.memoryMiB }, opts.program);
   } catch (e) {
-    const msg = (e as Error).message;
-    process.stderr.write(`x64emu: ${e instanceof ElfError ? msg : msg}\n`);
+    // ElfError and loader errors already name the file and the problem.
+    process.stderr.write(`x64emu: ${(e as Error).message}\n`);
     return 2;
   }
   const cpu = proc.cpu;
@@ -121,14 +121,12 @@ function traceRun(proc: LinuxProcess, max: number, sources: SourceMap | undefine
   while (cpu.retired < limit) {
     const rip = cpu.rip;
     const before = snapshot(cpu);
-    const text = disassembleAt(cpu.mem, rip);
     const retiredBefore = cpu.retired;
     reason = proc.run(1);
     if (cpu.retired > retiredBefore) {
       const line = formatTraceLine(cpu, rip, proc.symbols.format(rip), describeChanges(before, snapshot(cpu)));
       const where = sources?.format(rip);
       out.push(where ? `${line}${line.length < 100 ? ' '.repeat(100 - line.length) : ' '} ; ${where}` : line);
-      void text;
     }
     if (out.length > 1000) flush();
     if (reason.kind !== 'limit') break;
@@ -223,7 +221,7 @@ function runSystem(bytes: Uint8Array, opts: RunOptions): number {
   return reportSystem(machine.cpus[stop.cpu], stop, symbols, retired);
 }
 
-function reportSystem(cpu: import('../core/machine/cpu.js').Cpu, stop: SystemStop, symbols: import('../core/loader/symbols.js').SymbolMap, retired: number): number {
+function reportSystem(cpu: Cpu, stop: SystemStop, symbols: SymbolMap, retired: number): number {
   const where = (rip: number) => {
     const sym = symbols.format(rip);
     return `${formatLinear(rip)}${sym ? ` <${sym}>` : ''}: ${disassembleAt(cpu.mem, rip).text}`;
