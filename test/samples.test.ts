@@ -242,6 +242,20 @@ describe('samples: kernel-entry BUG variants', function () {
     assert.equal(stop.rip, sym('entry_SYSCALL_64') + 3 + 9, 'the instruction after swapgs and the TSS_sp2 store');
     assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'user CR3');
   });
+
+  it('-DBUG_NO_USER_TSS_MAPPING: #PF at the TSS_sp2 store (supervisor write, not present: the user page tables lack cpu_tss_rw)', () => {
+    const { machine, sym, perCpu } = boot(buildGnu('bug-no-tss', ['BUG_NO_USER_TSS_MAPPING']));
+    for (const cpu of machine.cpus) cpu.stopOnVectors.add(14);
+    const stop = machine.run(2_000_000);
+    assert.equal(stop.kind, 'fault', stop.kind);
+    if (stop.kind !== 'fault') return;
+    const cpu = machine.cpus[stop.cpu];
+    assert.equal(stop.fault.vector, 14);
+    assert.equal(stop.fault.errorCode, 0b10, 'W = 1, P = 0, U = 0: a supervisor write to an unmapped page');
+    assert.equal(stop.fault.address, BigInt(perCpu(stop.cpu) + sym('cpu_tss_rw') + 20), "CR2 = this CPU's cpu_tss_rw.x86_tss.sp2");
+    assert.equal(stop.rip, sym('entry_SYSCALL_64') + 3, 'the store right after swapgs');
+    assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'still the user CR3');
+  });
 });
 
 describe('kernel-entry sample: asm-offsets.h agrees with the C structs', function () {

@@ -52,7 +52,7 @@ park_cpu:
 setup_per_cpu_areas:
 	xorl	%ebx, %ebx			/* cpu */
 1:	movq	%rbx, %rdi
-	shlq	$13, %rdi			/* cpu * PERCPU_AREA_SIZE */
+	imulq	$PERCPU_AREA_SIZE, %rdi		/* cpu * PERCPU_AREA_SIZE */
 	leaq	per_cpu_areas(%rip), %rax
 	addq	%rax, %rdi
 	movq	%rdi, %r13			/* the copy; also its offset, since the template is at 0 */
@@ -66,7 +66,7 @@ setup_per_cpu_areas:
 
 	/* cpu_tss_rw: sp0 = the entry trampoline stack, ist[0] = the #DF stack, no I/O bitmap */
 	leaq	cpu_tss_rw(%r13), %r14
-	leaq	TSS_entry_stack_top(%r14), %rax
+	leaq	cpu_entry_stack + PAGE_SIZE(%r13), %rax
 	movq	%rax, TSS_sp0(%r14)
 	leaq	TSS_df_stack_top(%r14), %rax
 	movq	%rax, TSS_ist(%r14)
@@ -198,7 +198,8 @@ map_range:
 /*
  * The PTI page tables. init_top_pgt is the kernel PGD; the user PGD is the next page
  * (init_top_pgt + PTI_USER_PGTABLE_MASK). The user PGD maps the user program, the entry text,
- * the GDT/IDT (read-only) and the first page of each CPU's cpu_tss_rw - nothing else.
+ * the GDT/IDT (read-only), each CPU's entry stack page and the first page of its cpu_tss_rw -
+ * nothing else.
  */
 pti_init:
 	map	init_top_pgt, _text, _end, _PAGE_PRESENT | _PAGE_RW
@@ -209,9 +210,18 @@ pti_init:
 	map	init_top_pgt + PAGE_SIZE, __user_data_start, __user_data_end, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER, 1
 	map	init_top_pgt + PAGE_SIZE, __entry_text_start, __entry_text_end, _PAGE_PRESENT
 	map	init_top_pgt + PAGE_SIZE, __gdt_idt_start, __gdt_idt_end, _PAGE_PRESENT, 1
-#ifndef BUG_NO_USER_TSS_MAPPING
+	/* Every CPU's entry stack page; and its cpu_tss_rw page, unless the bug variant forgets it. */
 	xorl	%ebx, %ebx
 1:	leaq	init_top_pgt + PAGE_SIZE(%rip), %rdi
+	leaq	__per_cpu_offset(%rip), %rax
+	movq	(%rax,%rbx,8), %rsi
+	addq	$cpu_entry_stack, %rsi
+	leaq	PAGE_SIZE(%rsi), %rdx
+	movq	$(_PAGE_PRESENT | _PAGE_RW), %rcx
+	btsq	$_PAGE_NX_BIT, %rcx
+	call	map_range
+#ifndef BUG_NO_USER_TSS_MAPPING
+	leaq	init_top_pgt + PAGE_SIZE(%rip), %rdi
 	leaq	__per_cpu_offset(%rip), %rax
 	movq	(%rax,%rbx,8), %rsi
 	addq	$cpu_tss_rw, %rsi
@@ -219,10 +229,10 @@ pti_init:
 	movq	$(_PAGE_PRESENT | _PAGE_RW), %rcx
 	btsq	$_PAGE_NX_BIT, %rcx
 	call	map_range
+#endif
 	incl	%ebx
 	cmpl	$NR_CPUS, %ebx
 	jb	1b
-#endif
 	ret
 
 /*
@@ -387,6 +397,9 @@ idt_table:
 	.section .data..percpu..page_aligned, "aw"
 	.globl	cpu_tss_rw
 cpu_tss_rw:					/* struct tss_struct: one page */
+	.fill	PAGE_SIZE, 1, 0
+	.globl	cpu_entry_stack
+cpu_entry_stack:				/* struct entry_stack_page: one page */
 	.fill	PAGE_SIZE, 1, 0
 
 	.section .data..percpu, "aw"

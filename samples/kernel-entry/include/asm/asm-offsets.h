@@ -15,8 +15,7 @@
 #define TSS_io_bitmap_base	102
 
 /* struct tss_struct (sample): where the two stacks inside the TSS page end */
-#define TSS_df_stack_top	0x800	/* IST1: #DF */
-#define TSS_entry_stack_top	0x1000	/* sp0: the entry trampoline stack */
+#define TSS_df_stack_top	0x1000	/* IST1: #DF, the rest of the TSS page */
 
 /* struct pcpu_hot (with CONFIG_CALL_DEPTH_TRACKING's call_depth, as Linux 6.6 by default) */
 #define X86_current_task	0

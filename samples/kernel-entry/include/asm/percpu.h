@@ -22,6 +22,6 @@ extern unsigned long __per_cpu_offset[];
 #define MSR_KERNEL_GS_BASE	0xc0000102	/* the value SWAPGS exchanges with GS.base */
 
 /* Size reserved for one CPU's copy of .data..percpu (checked by the linker script). */
-#define PERCPU_AREA_SIZE	0x2000
+#define PERCPU_AREA_SIZE	0x4000
 
 #endif /* _ASM_PERCPU_H */

@@ -32,8 +32,16 @@ struct x86_hw_tss {
 struct tss_struct {
 	struct x86_hw_tss x86_tss;
 	u8 pad[0x100 - sizeof(struct x86_hw_tss)];
-	u64 df_stack[(0x800 - 0x100) / 8];	/* top = ist[0] */
-	u64 entry_stack[(0x1000 - 0x800) / 8];	/* top = sp0 */
+	u64 df_stack[(0x1000 - 0x100) / 8];	/* top = ist[0] */
+} __attribute__((aligned(PAGE_SIZE)));
+
+/*
+ * The entry trampoline stack (TSS.sp0), one page per CPU, like Linux's entry_stack_page: the
+ * user page tables always map it, because the exit path runs on it after switching to the user
+ * CR3 and ring-3 interrupts arrive on it.
+ */
+struct entry_stack_page {
+	u64 stack[PAGE_SIZE / 8];
 } __attribute__((aligned(PAGE_SIZE)));
 
 struct task_struct;
