@@ -243,6 +243,19 @@ describe('samples: kernel-entry BUG variants', function () {
     assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'user CR3');
   });
 
+  it('-DNO_PTI: one page-table set; CR3 stays the kernel PGD through entry and exit, and the tasks still run', () => {
+    const elf = buildGnu('no-pti', ['NO_PTI']);
+    const r = runCli(elf);
+    assert.equal(r.status, 0, r.stderr);
+    const { machine, sym } = boot(elf);
+    const cpu = runTo(machine, sym('entry_SYSCALL_64'));
+    assert.equal(cpu.cr3 & 0x1800n, 0n, 'already the kernel PGD while the user program ran');
+    const cr3 = cpu.cr3;
+    cpu.step();
+    for (let i = 0; i < 40 && cpu.cr3 === cr3 && cpu.cpl === 0; i++) cpu.step();
+    assert.equal(cpu.cr3, cr3, 'no CR3 write on the way in');
+  });
+
   it('-DBUG_NO_USER_TSS_MAPPING: #PF at the TSS_sp2 store (supervisor write, not present: the user page tables lack cpu_tss_rw)', () => {
     const { machine, sym, perCpu } = boot(buildGnu('bug-no-tss', ['BUG_NO_USER_TSS_MAPPING']));
     for (const cpu of machine.cpus) cpu.stopOnVectors.add(14);

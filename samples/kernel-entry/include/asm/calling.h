@@ -91,15 +91,21 @@
 .endm
 
 /*
+ * With -DNO_PTI (a kernel without page-table isolation, as on CPUs not affected by Meltdown)
+ * the two CR3 switches below are empty: one PGD maps the kernel (supervisor-only) and the user
+ * program, and CR3 never changes on entry or exit.
+ *
  * From the user page tables to the kernel ones: clear the user-PGD bit and the user-PCID bit.
  * Bit 63 asks the CPU not to flush the kernel PCID's TLB entries (they stay valid: the kernel
  * mappings never change behind its back). Clobbers \scratch_reg only.
  */
 .macro SWITCH_TO_KERNEL_CR3 scratch_reg:req
+#ifndef NO_PTI
 	movq	%cr3, \scratch_reg
 	btsq	$X86_CR3_PCID_NOFLUSH_BIT, \scratch_reg
 	andq	$(~PTI_USER_PGTABLE_AND_PCID_MASK), \scratch_reg
 	movq	\scratch_reg, %cr3
+#endif
 .endm
 
 /*
@@ -108,12 +114,14 @@
  * sample never does, so it always sets bit 63.) Needs a stack: it borrows %rax.
  */
 .macro SWITCH_TO_USER_CR3_STACK scratch_reg:req
+#ifndef NO_PTI
 	pushq	%rax
 	movq	%cr3, \scratch_reg
 	btsq	$X86_CR3_PCID_NOFLUSH_BIT, \scratch_reg
 	orq	$PTI_USER_PGTABLE_AND_PCID_MASK, \scratch_reg
 	movq	\scratch_reg, %cr3
 	popq	%rax
+#endif
 .endm
 
 #endif /* __ASSEMBLY__ */
