@@ -12,10 +12,10 @@ import type { EncodeFn } from '../src/core/asm/gas/encoder-api.js';
 import { compareWithGas, corpusFiles, haveGnuAs } from './asm-gas/compare.js';
 import { GasOracle } from './asm-gas/oracle.js';
 
-function run(label: string, encoder: EncodeFn, files = corpusFiles()): void {
+function run(label: string, encoder: EncodeFn, files = corpusFiles(), includeDirs: string[] = []): void {
   const bad: string[] = [];
   for (const f of files) {
-    const d = compareWithGas(f, encoder);
+    const d = compareWithGas(f, encoder, includeDirs);
     if (d.length) bad.push(`${f}\n  ${d.join('\n  ')}`);
   }
   console.log(`      gas-vs-ours${label}: ${files.length} files, ${bad.length} mismatches`);
@@ -70,7 +70,7 @@ describe('GAS front end vs GNU as (corpus)', function () {
         execFileSync('gcc', ['-E', '-P', '-x', 'assembler-with-cpp', join(dir, f), '-o', out]);
         return out;
       });
-      run(' (test/programs)', oracle.encode, files);
+      run(' (test/programs)', oracle.encode, files, [dir]);
     } finally {
       oracle.dispose();
       rmSync(tmp, { recursive: true, force: true });

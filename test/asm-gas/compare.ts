@@ -5,9 +5,9 @@
  *   npx tsx test/asm-gas/compare.ts [--encoder=oracle|project] [file.s ...]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { assembleLines, linesOfText } from '../../src/core/asm/gas/index.js';
 import type { EncodeFn } from '../../src/core/asm/gas/encoder-api.js';
 import type { ObjectModule } from '../../src/core/asm/object.js';
@@ -30,17 +30,22 @@ const BIND = ['local', 'global', 'weak'];
 const TYPE: Record<number, string> = { 0: 'notype', 1: 'object', 2: 'func', 3: 'section', 4: 'file' };
 
 /** Differences between GNU as's object file and our module (empty when they agree). */
-export function compareWithGas(file: string, encoder: EncodeFn): string[] {
+export function compareWithGas(file: string, encoder: EncodeFn, includeDirs: string[] = []): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'gas-cmp-'));
   try {
     const obj = join(dir, 'o.o');
     try {
-      execFileSync('as', ['--64', '-o', obj, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('as', ['--64', ...includeDirs.flatMap((d) => ['-I', d]), '-o', obj, file], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (e) {
       return [`GNU as failed: ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`];
     }
     const elf = readElf(readFileSync(obj));
-    const r = assembleLines(linesOfText(readFileSync(file, 'utf8'), basename(file)), { fileName: basename(file), encoder });
+    const fs = {
+      readFile: (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
+      resolve: (d: string, rel: string) => join(d, rel),
+      dirname: (p: string) => dirname(p),
+    };
+    const r = assembleLines(linesOfText(readFileSync(file, 'utf8'), basename(file)), { fileName: basename(file), encoder, fs, includeDirs });
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (!r.module) return [`we failed:\n${errors.map(formatDiagnostic).join('\n')}`];
     return diff(elf, r.module);

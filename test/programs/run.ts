@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,7 +106,7 @@ export function buildProgram(p: ProgramCase): string {
   const exe = join(BUILD_DIR, p.name);
   const obj = `${exe}.o`;
   const tmp = `${exe}.tmp`;
-  const a = spawnSync('as', ['--64', '-o', obj, p.source], { encoding: 'utf8' });
+  const a = spawnSync('as', ['--64', '-I', dirname(p.source), '-o', obj, p.source], { encoding: 'utf8' });
   if (a.status !== 0) throw new Error(`as failed for ${p.source}:\n${a.stderr}`);
   const l = spawnSync('ld', ['-static', '-o', tmp, obj], { encoding: 'utf8' });
   if (l.status !== 0) throw new Error(`ld failed for ${obj}:\n${l.stderr}`);
