@@ -4,6 +4,7 @@
  * table, DWARF line information and the debugger's line map. Pure TypeScript; every problem
  * in the input is a Diagnostic, and no output is produced when there are errors.
  */
+import { nopFill } from '../nop-fill.js';
 import type { AsmSymbol, Fixup, ObjectModule } from '../object.js';
 import type { Diagnostic, SourceLocation } from '../types.js';
 import { u64 } from './bytes.js';
@@ -38,19 +39,6 @@ export interface LinkResult {
   lineMap: LinkedLine[];
 }
 
-const NOP_FILL: number[][] = [
-  [],
-  [0x90],
-  [0x66, 0x90],
-  [0x0f, 0x1f, 0x00],
-  [0x0f, 0x1f, 0x40, 0x00],
-  [0x0f, 0x1f, 0x44, 0x00, 0x00],
-  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
-  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
-  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-  [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-  [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-];
 const MAX_SECTION = 1n << 30n;
 
 /** GNU ld's relocation name for a fixup, and how it checks the value's range. */
@@ -270,15 +258,8 @@ class Linker {
         const len = Number(g.size);
         if (g.fill) for (let i = 0; i < len; i++) buf[start + i] = g.fill[i % g.fill.length];
         else if (code) {
-          let at = start;
-          let left = len;
-          while (left > 0) {
-            const n = Math.min(left, 10);
-            const nop = NOP_FILL[left >= 10 ? 10 : left];
-            buf.set(nop, at);
-            at += n;
-            left -= n;
-          }
+          // ld pads between code sections with NOPs of at most 10 bytes.
+          buf.set(nopFill(len, 10), start);
         }
       }
       for (const s of os.inputs) {
