@@ -176,3 +176,65 @@ msg:	.ascii "ok\n"
     assert.match(usage.stderr, /unknown command 'frobnicate'/);
   });
 });
+
+describe('x64emu run with .S sources (built in memory, no binutils needed)', () => {
+  const dir = join(CACHE, 'multi');
+  // main.S calls write_greeting from lib.S and exits with argc + EXIT_BIAS (a -D define that
+  // the header in inc/ defaults to 0), so the exit status shows both the arguments and -D.
+  before(() => {
+    mkdirSync(join(dir, 'inc'), { recursive: true });
+    writeFileSync(join(dir, 'inc', 'exit.h'), '#define SYS_write 1\n#define SYS_exit 60\n#ifndef EXIT_BIAS\n#define EXIT_BIAS 0\n#endif\n');
+    writeFileSync(join(dir, 'main.S'), `#include <exit.h>
+	.globl	_start
+_start:
+	call	write_greeting
+	movq	(%rsp), %rdi		/* argc */
+	addq	$EXIT_BIAS, %rdi
+	movl	$SYS_exit, %eax
+	syscall
+`);
+    writeFileSync(join(dir, 'lib.S'), `#include <exit.h>
+	.globl	write_greeting
+write_greeting:
+	movl	$SYS_write, %eax
+	movl	$1, %edi
+	leaq	greeting(%rip), %rsi
+	movl	$greeting_len, %edx
+	syscall
+	ret
+	.data
+greeting:	.ascii "linked\\n"
+	.set	greeting_len, . - greeting
+`);
+    writeFileSync(join(dir, 'bad.S'), '\t.globl\t_start\n_start:\n\tmovq\t%rax\n');
+  });
+
+  it('links several sources with -I and -D; program arguments follow --', () => {
+    const r = x64emu('run', join(dir, 'main.S'), join(dir, 'lib.S'), '-I', join(dir, 'inc'), '-D', 'EXIT_BIAS=40', '--', 'a', 'b');
+    assert.equal(r.stdout, 'linked\n');
+    assert.equal(r.status, 43, r.stderr); // argc 3 + 40
+    const attached = x64emu('run', `-I${join(dir, 'inc')}`, '-DEXIT_BIAS=7', join(dir, 'main.S'), join(dir, 'lib.S'));
+    assert.equal(attached.status, 8, attached.stderr);
+  });
+
+  it('with several sources, a word that is not a source must come after --', () => {
+    const r = x64emu('run', join(dir, 'main.S'), join(dir, 'lib.S'), '-I', join(dir, 'inc'), 'a');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /'a' is not a \.S\/\.s source: put program arguments after --/);
+  });
+
+  it('assembler and linker errors come as file:line:col: error: with exit status 1', () => {
+    const bad = x64emu('run', join(dir, 'bad.S'));
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr, `${join(dir, 'bad.S')}:3:2: error: number of operands mismatch for \`movq'\n`);
+    const unresolved = x64emu('run', join(dir, 'main.S'), '-I', join(dir, 'inc'));
+    assert.equal(unresolved.status, 1);
+    assert.equal(unresolved.stderr, `${join(dir, 'main.S')}:4:2: error: undefined reference to \`write_greeting'\n`);
+  });
+
+  it('-I/-D/-U/-T are refused for an ELF program', () => {
+    const r = x64emu('run', 'dist/cli.js', '-D', 'X');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /-I\/-D\/-U\/-T apply to \.S\/\.s sources; dist\/cli\.js is not one/);
+  });
+});

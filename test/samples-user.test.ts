@@ -38,6 +38,14 @@ describe('samples/user', () => {
       assert.equal(r.status, status, r.stderr);
     });
 
+    if (args.length > 0) {
+      it(`${name}: with one source the arguments may also follow it without --`, () => {
+        const r = spawnSync('node', ['dist/cli.js', 'run', `samples/user/${name}.S`, ...args], { encoding: 'utf8' });
+        assert.equal(r.stdout, stdout);
+        assert.equal(r.status, status, r.stderr);
+      });
+    }
+
     it(`${name}: x64emu asm gives GNU as/ld's loadable bytes, and the binary behaves the same natively`, function () {
       if (!hasBinutils) this.skip();
       mkdirSync(CACHE, { recursive: true });

@@ -1,92 +1,19 @@
 // The kernel-entry sample (samples/kernel-entry): a mini kernel in Linux 6.6's shape. Built with
 // GNU as/ld (skipped without binutils) it boots on 2 CPUs and runs three user tasks; driving the
 // core API with breakpoints and single steps checks the facts of ../shared/LINUX-ENTRY-FACTS.md
-// at each step of entry_SYSCALL_64. The same sources built with `x64emu asm` must give the same
-// loadable bytes.
+// at each step of entry_SYSCALL_64, on each CPU. The same sources built with `x64emu asm` (or
+// run directly by `x64emu run`) must give the same loadable bytes and the same run.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootSystem } from '../src/core/loader/system-boot.js';
 import { parseElf, PT_LOAD } from '../src/core/loader/elf.js';
+import {
+  boot, buildGnu, buildX64emu, cachedTranslations, CR3_NOFLUSH, CR3_PCID_MASK, CS, EXPECTED_LINES, hasBinutils, Kernel,
+  PT_REGS, PTI_USER_PGTABLE_AND_PCID_MASK, R11, RAX, RCX, RDI, RDX, RSI, RSP, runCli, runUntil, SAMPLE, SIZEOF_PTREGS, SOURCES, SS,
+  stepTo, TASK_size, NR_CPUS, THREAD_SIZE, TSS_sp0, TSS_sp2, X86_top_of_stack, __KERNEL_CS, __KERNEL_DS, __USER_CS, __USER_DS,
+} from './samples/kernel-entry.js';
 import type { Cpu } from '../src/core/machine/cpu.js';
-
-const SAMPLE = 'samples/kernel-entry';
-const SOURCES = ['head_64.S', 'entry_64.S', 'core.S', 'user.S'];
-const CACHE = '.cache/samples-test';
-const hasBinutils =
-  spawnSync('cc', ['--version']).status === 0 && spawnSync('as', ['--version']).status === 0 && spawnSync('ld', ['--version']).status === 0;
-
-function buildGnu(name: string, defines: string[] = []): string {
-  const dir = join(CACHE, name);
-  mkdirSync(dir, { recursive: true });
-  const objs = SOURCES.map((src) => {
-    const obj = join(dir, src.replace(/\.S$/, '.o'));
-    const r = spawnSync('cc', ['-c', '-nostdinc', '-D__ASSEMBLY__', '-I', join(SAMPLE, 'include'), ...defines.map((d) => `-D${d}`), '-o', obj, join(SAMPLE, src)], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    return obj;
-  });
-  const elf = join(dir, 'kernel.elf');
-  const r = spawnSync('ld', ['--no-warn-rwx-segments', '-z', 'noexecstack', '-T', join(SAMPLE, 'kernel.lds'), '-o', elf, ...objs], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return elf;
-}
-
-function buildX64emu(name: string): string {
-  const dir = join(CACHE, name);
-  mkdirSync(dir, { recursive: true });
-  const elf = join(dir, 'kernel.elf');
-  const r = spawnSync('node', ['dist/cli.js', 'asm', ...SOURCES.map((s) => join(SAMPLE, s)), '-I', join(SAMPLE, 'include'), '-T', join(SAMPLE, 'kernel.lds'), '-o', elf], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return elf;
-}
-
-function runCli(elf: string) {
-  return spawnSync('node', ['dist/cli.js', 'run', elf, '--mode', 'system', '--cpus', '2', '--memory', '64'], { encoding: 'utf8' });
-}
-
-const EXPECTED_LINES = ['A', 'B', 'C'].flatMap((t, i) => [
-  `task ${t}: hello from pid ${i + 1}`,
-  `task ${t}: back after sched_yield`,
-  `task ${t}: exiting`,
-]);
-
-function boot(elf: string) {
-  const out: string[] = [];
-  const booted = bootSystem(readFileSync(elf), 'kernel.elf', { cpus: 2, memoryMiB: 64 }, {
-    output: (d) => out.push(new TextDecoder().decode(d)),
-    warn: () => {},
-  });
-  const sym = (name: string): number => {
-    const a = booted.symbols.address(name);
-    assert.ok(a !== undefined, `symbol ${name}`);
-    return a;
-  };
-  const { machine } = booted;
-  const u64 = (pa: number) => machine.phys.readU64(pa);
-  const perCpu = (cpu: number) => Number(u64(sym('__per_cpu_offset') + 8 * cpu));
-  return { machine, out, sym, u64, perCpu };
-}
-
-const RSP = 4;
-const RCX = 1;
-const R11 = 11;
-const CR3_PCID_MASK = 0xfffn;
-
-/** Runs until some CPU reaches `address`; returns that CPU. */
-function runTo(machine: ReturnType<typeof boot>['machine'], address: number, max = 2_000_000): Cpu {
-  for (const cpu of machine.cpus) {
-    cpu.breakpoints.add(address);
-    cpu.invalidateAllCode();
-  }
-  const stop = machine.run(max);
-  for (const cpu of machine.cpus) {
-    cpu.breakpoints.delete(address);
-    cpu.invalidateAllCode();
-  }
-  assert.equal(stop.kind, 'breakpoint', JSON.stringify(stop));
-  return machine.cpus[stop.cpu];
-}
 
 describe('samples: kernel-entry (GNU as/ld build)', function () {
   this.timeout(60_000);
@@ -108,96 +35,202 @@ describe('samples: kernel-entry (GNU as/ld build)', function () {
     }
   });
 
-  it('entry_SYSCALL_64 follows the facts step by step, and sysretq returns to the user state', () => {
-    const { machine, sym, u64, perCpu } = boot(elf);
-    const cpu = runTo(machine, sym('entry_SYSCALL_64'));
-    const c = machine.cpus.indexOf(cpu);
-    const userRsp = cpu.getReg(RSP);
-    const userRip = cpu.getReg(RCX);
-    const userFlags = cpu.getReg(R11);
-    const userCr3 = cpu.cr3;
-    // At entry: the hardware switched nothing but CS/SS; RCX/R11 hold RIP/RFLAGS.
-    assert.equal(cpu.sel[1], 0x10, 'CS = __KERNEL_CS');
-    assert.equal(Number(cpu.cpl), 0);
-    assert.ok(userRsp > 0x600000n && userRsp <= 0x603000n, `RSP is the user stack: ${userRsp.toString(16)}`);
-    assert.ok(userRip >= BigInt(sym('__user_text_start')) && userRip < BigInt(sym('__user_text_end')), 'RCX = user RIP');
-    assert.equal(userFlags & 0x200n, 0x200n, 'R11 = user RFLAGS (IF set)');
-    assert.equal(userCr3 & 0x1800n, 0x1800n, 'the user PGD and user PCID are loaded');
-    assert.equal(cpu.cr3 & CR3_PCID_MASK, 0x801n);
+  for (const n of [0, 1]) describeWriteSyscall(() => elf, n);
 
-    cpu.step(); // swapgs
-    assert.equal(cpu.gsBase, perCpu(c), 'GS.base = __per_cpu_offset[cpu]');
-    cpu.step(); // movq %rsp, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
-    const tss = perCpu(c) + sym('cpu_tss_rw');
-    assert.equal(u64(tss + 20), userRsp, 'cpu_tss_rw.sp2 = user RSP');
-    assert.equal(cpu.cr3, userCr3, 'still on the user CR3');
+  for (const n of [0, 1]) {
+    it(`CPU ${n}: a CR3 write without bit 63 would flush the kernel PCID's translations (contrast with SWITCH_TO_KERNEL_CR3)`, () => {
+      const k = boot(elf);
+      const cpu = runUntil(k, [k.find('say', 'syscall')], n);
+      cpu.step(); // syscall
+      const userPcid = Number(cpu.cr3 & CR3_PCID_MASK);
+      const kernelPcid = userPcid & ~Number(PTI_USER_PGTABLE_AND_PCID_MASK);
+      stepTo(cpu, k.find('entry_SYSCALL_64', 'mov %rsp,%cr3'));
+      const userEntries = cachedTranslations(cpu, userPcid).size;
+      assert.ok(cachedTranslations(cpu, kernelPcid).size > 0, 'the kernel PCID has cached translations before the write');
+      cpu.setReg(RSP, cpu.getReg(RSP) & ~CR3_NOFLUSH); // what SWITCH_TO_KERNEL_CR3 would do without `bts $63`
+      cpu.step();
+      // Only the fetch of the next instruction (under the new CR3) may have cached a page since.
+      const left = [...cachedTranslations(cpu, kernelPcid).keys()];
+      assert.deepEqual(left.filter((page) => page !== pageOf(cpu.rip)), [], 'every other translation of the kernel PCID is gone');
+      assert.equal(cpu.mem.tlb.lookup(kernelPcid, k.hot(n)), undefined, "pcpu_hot's page is no longer cached");
+      assert.equal(cachedTranslations(cpu, userPcid).size, userEntries, "the user PCID's translations are untouched (the flush is per PCID)");
+      cpu.step(); // movq PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp: a page walk refills the TLB
+      assert.equal(cpu.getReg(RSP), k.topOfStack(n), 'the kernel still works: the mappings had not changed');
+      assert.ok(cpu.mem.tlb.lookup(kernelPcid, k.hot(n)) !== undefined, 'pcpu_hot translated again by a page walk');
+    });
+  }
 
-    for (let i = 0; i < 4; i++) cpu.step(); // SWITCH_TO_KERNEL_CR3 scratch_reg=%rsp
-    assert.equal(cpu.cr3 & 0x1800n, 0n, 'kernel PGD and kernel PCID');
-    assert.equal(cpu.cr3, userCr3 & ~0x1800n, 'same PGD pair and PCID base');
+  for (const n of [0, 1]) {
+    it(`__switch_to on CPU ${n}: pcpu_hot.current_task and top_of_stack name the next task on that CPU only`, () => {
+      const k = boot(elf);
+      const firstUserTask = k.sym('tasks') + NR_CPUS * TASK_size; // the idle tasks come first
+      const cpu = runUntil(k, [k.sym('__switch_to')], n, (c) => Number(c.getReg(RSI)) >= firstUserTask);
+      const other = 1 - n;
+      const prev = Number(cpu.getReg(RDI));
+      const next = Number(cpu.getReg(RSI));
+      assert.equal(k.currentTask(n), prev, 'before: pcpu_hot.current_task = prev');
+      const otherHot = Buffer.from(k.machine.phys.bytes.subarray(k.hot(other), k.hot(other) + 64)).toString('hex');
+      const sp0 = [k.u64(k.tss(0) + TSS_sp0), k.u64(k.tss(1) + TSS_sp0)];
+      stepTo(cpu, k.find('__switch_to', 'ret'));
+      cpu.step(); // ret
+      assert.equal(k.currentTask(n), next, 'pcpu_hot.current_task = next');
+      assert.equal(k.topOfStack(n), k.taskStack(next) + THREAD_SIZE, 'pcpu_hot.top_of_stack = task_top_of_stack(next) = next->stack + 16 KiB');
+      assert.notEqual(k.taskStack(next), k.taskStack(prev), 'a different kernel stack');
+      assert.equal(Buffer.from(k.machine.phys.bytes.subarray(k.hot(other), k.hot(other) + 64)).toString('hex'), otherHot, `CPU ${other}'s pcpu_hot is unchanged`);
+      assert.deepEqual([k.u64(k.tss(0) + TSS_sp0), k.u64(k.tss(1) + TSS_sp0)], sp0, 'TSS.sp0 is not changed per task (the trampoline stack)');
+    });
+  }
 
-    cpu.step(); // movq PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
-    const hot = perCpu(c) + sym('pcpu_hot');
-    const top = u64(hot + 24);
-    const task = Number(u64(hot + 0));
-    assert.equal(cpu.getReg(RSP), top, 'RSP = pcpu_hot.top_of_stack');
-    assert.equal(top, u64(task + 8) + 16384n, 'top_of_stack = task stack base + THREAD_SIZE');
-
-    while (cpu.rip !== sym('do_syscall_64')) cpu.step();
-    const regs = Number(top) - 168;
-    assert.equal(cpu.getReg(7), BigInt(regs), 'do_syscall_64(regs = top - 168, ...)');
-    assert.equal(u64(regs + 160), 0x2bn, 'pt_regs->ss');
-    assert.equal(u64(regs + 152), userRsp, 'pt_regs->sp');
-    assert.equal(u64(regs + 144), userFlags, 'pt_regs->flags');
-    assert.equal(u64(regs + 136), 0x33n, 'pt_regs->cs');
-    assert.equal(u64(regs + 128), userRip, 'pt_regs->ip');
-    assert.equal(u64(regs + 80), BigInt.asUintN(64, -38n), 'pt_regs->ax = -ENOSYS');
-
-    // On to sysretq (this system call returns: it is getpid, the task's first).
-    let n = 0;
-    while (cpu.cpl !== 3 && n++ < 10_000) cpu.step();
-    assert.equal(cpu.cpl, 3);
-    assert.equal(BigInt(cpu.rip), userRip);
-    assert.equal(cpu.getReg(RSP), userRsp);
-    assert.equal(cpu.cr3, userCr3, 'back on the user CR3');
-    assert.equal(cpu.sel[1], 0x33);
-  });
-
-  it('a timer interrupt from ring 3 arrives on TSS.sp0 with the user CR3 still loaded', () => {
-    const { machine, sym, u64, perCpu } = boot(elf);
-    const entry = sym('asm_sysvec_apic_timer_interrupt');
-    for (let hits = 0; hits < 50; hits++) {
-      const cpu = runTo(machine, entry);
-      const c = machine.cpus.indexOf(cpu);
-      const rsp = cpu.getReg(RSP);
-      const savedCs = u64(Number(rsp) + 8);
-      if (savedCs !== 0x33n) {
-        machine.run(1, entry);
-        continue;
-      }
-      const sp0 = u64(perCpu(c) + sym('cpu_tss_rw') + 4);
-      assert.equal(rsp, sp0 - 40n, 'five-qword frame pushed on TSS.sp0');
-      assert.equal(u64(Number(rsp) + 32), 0x2bn, 'saved SS');
-      assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'the user CR3 is still loaded');
-      return;
+  it('a timer interrupt from ring 3 arrives on TSS.sp0 with the user CR3 still loaded, on each CPU', () => {
+    const k = boot(elf);
+    const seen = new Set<number>();
+    const fromRing3 = (c: Cpu) => !seen.has(k.machine.cpus.indexOf(c)) && k.u64(Number(c.getReg(RSP)) + 8) === BigInt(__USER_CS);
+    while (seen.size < 2) {
+      const cpu = runUntil(k, [k.sym('asm_sysvec_apic_timer_interrupt')], undefined, fromRing3);
+      const n = k.machine.cpus.indexOf(cpu);
+      seen.add(n);
+      const rsp = Number(cpu.getReg(RSP));
+      const sp0 = k.u64(k.tss(n) + TSS_sp0);
+      assert.equal(BigInt(rsp), sp0 - 40n, `CPU ${n}: the five-qword frame was pushed just below this CPU's TSS.sp0`);
+      assert.equal(k.u64(rsp + 32), BigInt(__USER_DS), 'saved SS');
+      const ip = Number(k.u64(rsp));
+      assert.ok(ip >= k.sym('__user_text_start') && ip < k.sym('__user_text_end'), 'saved RIP is in the user program');
+      assert.equal(cpu.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, PTI_USER_PGTABLE_AND_PCID_MASK, 'the user CR3 is still loaded');
+      cpu.step();
     }
-    assert.fail('no timer interrupt from ring 3');
-  });
-
-  it('runs user tasks on both CPUs, switching with __switch_to', () => {
-    const { machine, sym } = boot(elf);
-    const cpusSeen = new Set<number>();
-    const at = sym('__switch_to');
-    for (let i = 0; i < 40; i++) {
-      const cpu = runTo(machine, at);
-      const next = Number(cpu.getReg(6));
-      if (next >= sym('tasks') + 2 * 32) cpusSeen.add(machine.cpus.indexOf(cpu));
-      if (cpusSeen.size === 2) return;
-      machine.run(1, at);
-    }
-    assert.fail(`user tasks ran only on CPUs ${[...cpusSeen]}`);
   });
 });
+
+const pageOf = (linear: number) => linear - (linear % 4096);
+
+/**
+ * One `write` system call (the user's `say`) made on CPU `n`, followed through entry_SYSCALL_64
+ * and back: each `it` advances the same machine to the next step of the facts and checks it, so
+ * they run in order and a failure makes the later ones fail too.
+ */
+function describeWriteSyscall(elf: () => string, n: number): void {
+  describe(`a write system call on CPU ${n}, step by step`, () => {
+    let k: Kernel;
+    let cpu: Cpu;
+    let task: number;
+    const user = { rsp: 0n, rip: 0n, flags: 0n, cr3: 0n, buf: 0n, count: 0n };
+    let outputAtEntry = 0;
+    let otherSp2 = 0n;
+    let kernelPcidTlb = new Map<number, number>();
+
+    before(() => {
+      k = boot(elf());
+      cpu = runUntil(k, [k.find('say', 'syscall')], n);
+      task = k.currentTask(n);
+      user.rsp = cpu.getReg(RSP);
+      user.rip = BigInt(cpu.rip + 2); // syscall is 0f 05
+      user.flags = BigInt(cpu.rflags);
+      user.cr3 = cpu.cr3;
+      user.buf = cpu.getReg(RSI);
+      user.count = cpu.getReg(RDX);
+      outputAtEntry = k.text().length;
+      otherSp2 = k.u64(k.tss(1 - n) + TSS_sp2);
+      assert.equal(cpu.cpl, 3, 'the user task is in ring 3');
+      const stackTop = BigInt(k.sym('user_stacks') + 4096 * k.pid(task));
+      assert.ok(user.rsp < stackTop && user.rsp > stackTop - 4096n, `RSP is in the task's user stack page: 0x${user.rsp.toString(16)}`);
+      assert.equal(user.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, PTI_USER_PGTABLE_AND_PCID_MASK, 'the user PGD and the user PCID are loaded');
+      cpu.step(); // syscall
+    });
+
+    it('at entry: RSP is still the user stack, RCX = user RIP after syscall, R11 = user RFLAGS, CS = __KERNEL_CS', () => {
+      assert.equal(cpu.rip, k.sym('entry_SYSCALL_64'), 'RIP = MSR_LSTAR = entry_SYSCALL_64');
+      assert.equal(cpu.getReg(RSP), user.rsp, 'SYSCALL does not switch stacks');
+      assert.equal(cpu.getReg(RCX), user.rip, 'RCX = the instruction after syscall');
+      assert.equal(cpu.getReg(R11), user.flags, 'R11 = RFLAGS of the user');
+      assert.equal(cpu.sel[CS], __KERNEL_CS);
+      assert.equal(cpu.sel[SS], __KERNEL_DS);
+      assert.equal(cpu.cpl, 0);
+      assert.equal(cpu.rflags & 0x200, 0, 'SFMASK cleared IF');
+      assert.equal(cpu.cr3, user.cr3, 'CR3 is still the user one');
+      assert.equal(cpu.gsBase, 0, "GS.base is still the user's");
+    });
+
+    it("after swapgs: GS.base = this CPU's __per_cpu_offset", () => {
+      cpu.step();
+      assert.equal(cpu.gsBase, k.perCpu(n));
+      assert.equal(cpu.kernelGsBase, 0, "the user's GS.base is parked in KERNEL_GS_BASE");
+    });
+
+    it("after the TSS_sp2 store: this CPU's cpu_tss_rw.x86_tss.sp2 = user RSP, still on the user CR3", () => {
+      cpu.step(); // movq %rsp, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
+      assert.equal(k.u64(k.tss(n) + TSS_sp2), user.rsp);
+      assert.equal(k.u64(k.tss(1 - n) + TSS_sp2), otherSp2, "the other CPU's TSS.sp2 is untouched");
+      assert.equal(cpu.cr3, user.cr3, 'still the user CR3: the TSS page is mapped in the user page tables');
+    });
+
+    it('after SWITCH_TO_KERNEL_CR3: CR3 & 0x1800 = 0, same PCID base, and no TLB flush (bit 63 honoured)', () => {
+      const kernelPcid = Number(user.cr3 & CR3_PCID_MASK & ~PTI_USER_PGTABLE_AND_PCID_MASK);
+      stepTo(cpu, k.find('entry_SYSCALL_64', 'mov %rsp,%cr3'));
+      assert.equal(cpu.getReg(RSP), (user.cr3 | CR3_NOFLUSH) & ~PTI_USER_PGTABLE_AND_PCID_MASK, 'the value written: kernel half, bit 63 set');
+      // The kernel ran in its PCID before returning to this task; those translations are cached.
+      kernelPcidTlb = cachedTranslations(cpu, kernelPcid);
+      assert.ok(cpu.mem.tlb.lookup(kernelPcid, k.hot(n)) !== undefined, "pcpu_hot's page is cached for the kernel PCID");
+      assert.ok(cpu.mem.tlb.lookup(kernelPcid, Number(k.topOfStack(n)) - 8) !== undefined, "the task's kernel stack is cached for the kernel PCID");
+      cpu.step(); // mov %rsp, %cr3
+      assert.equal(cpu.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, 0n, 'kernel PGD and kernel PCID');
+      assert.equal(cpu.cr3, BigInt(k.sym('init_top_pgt')) | BigInt(kernelPcid), 'CR3 = init_top_pgt | kernel PCID');
+      assert.equal(cpu.cr3 & ~CR3_PCID_MASK, (user.cr3 & ~CR3_PCID_MASK) - 0x1000n, 'the user PGD is the kernel PGD + 4 KiB');
+      assert.deepEqual(cachedTranslations(cpu, kernelPcid), kernelPcidTlb, "every translation of the kernel PCID survived the CR3 write");
+    });
+
+    it("after the pcpu_hot load: RSP = pcpu_hot.top_of_stack = current task's stack + 16 KiB", () => {
+      cpu.step(); // movq PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+      assert.equal(cpu.getReg(RSP), k.u64(k.hot(n) + X86_top_of_stack));
+      assert.equal(cpu.getReg(RSP), k.taskStack(task) + THREAD_SIZE, 'task_top_of_stack(current)');
+      assert.equal(k.currentTask(n), task, 'current is the task that made the system call');
+    });
+
+    it('pt_regs at top - 168 holds the user ss/sp/flags/cs/ip, orig_ax and the arguments', () => {
+      stepTo(cpu, k.sym('do_syscall_64'));
+      const regs = Number(k.taskStack(task) + THREAD_SIZE) - SIZEOF_PTREGS;
+      const at = (slot: keyof typeof PT_REGS) => k.u64(regs + PT_REGS[slot]);
+      assert.equal(cpu.getReg(RDI), BigInt(regs), 'do_syscall_64(regs, ...)');
+      assert.equal(cpu.getReg(RSI), 1n, 'do_syscall_64(..., nr = __NR_write)');
+      assert.equal(at('ss'), BigInt(__USER_DS), 'pt_regs->ss');
+      assert.equal(at('sp'), user.rsp, 'pt_regs->sp');
+      assert.equal(at('flags'), user.flags, 'pt_regs->flags');
+      assert.equal(at('cs'), BigInt(__USER_CS), 'pt_regs->cs');
+      assert.equal(at('ip'), user.rip, 'pt_regs->ip');
+      assert.equal(at('orig_ax'), 1n, 'pt_regs->orig_ax = the system call number');
+      assert.equal(at('ax'), BigInt.asUintN(64, -38n), 'pt_regs->ax = -ENOSYS');
+      assert.equal(at('di'), 1n, 'pt_regs->di = fd');
+      assert.equal(at('si'), user.buf, 'pt_regs->si = buf');
+      assert.equal(at('dx'), user.count, 'pt_regs->dx = count');
+    });
+
+    it('after sysretq: CPL 3 on the user stack with the user CR3, and the line is on the UART', () => {
+      const sysret = k.find('syscall_return_via_sysret', 'sysretq');
+      const back = runUntil(k, [sysret], undefined, (c) => k.currentTask(k.machine.cpus.indexOf(c)) === task);
+      assert.equal(back, cpu, `the task returns on CPU ${n}`);
+      assert.equal(cpu.getReg(RCX), user.rip);
+      assert.equal(cpu.getReg(R11), user.flags);
+      cpu.step(); // sysretq
+      assert.equal(cpu.cpl, 3);
+      assert.equal(cpu.sel[CS], __USER_CS);
+      assert.equal(cpu.sel[SS], __USER_DS);
+      assert.equal(BigInt(cpu.rip), user.rip, 'RIP = the instruction after syscall');
+      assert.equal(cpu.getReg(RSP), user.rsp, 'the user stack');
+      assert.equal(cpu.cr3, user.cr3, 'the user CR3 (user PGD, user PCID)');
+      assert.equal(cpu.gsBase, 0, "GS.base is the user's again");
+      assert.equal(cpu.getReg(RAX), user.count, 'write returned count');
+      const written = new TextDecoder().decode(cpu.mem.peek(Number(user.buf), Number(user.count)));
+      const letter = 'ABC'[k.pid(task) - 1];
+      assert.ok(EXPECTED_LINES.includes(written.trimEnd()) && written.startsWith(`task ${letter}: `), `the user's buffer: ${JSON.stringify(written)}`);
+      assert.ok(k.text().slice(outputAtEntry).split('\n').includes(written.trimEnd()), 'the UART transmitted the buffer');
+    });
+
+    it('after sysretq: RFLAGS = R11 = the user RFLAGS', () => {
+      assert.equal(cpu.cpl, 3, 'just after sysretq');
+      const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+      assert.equal(hex(cpu.rflags), hex(user.flags), 'SYSRETQ loads RFLAGS from R11: the arithmetic flags must not come from the last kernel instruction');
+    });
+  });
+}
 
 describe('samples: kernel-entry built with x64emu asm', function () {
   this.timeout(60_000);
@@ -223,6 +256,37 @@ describe('samples: kernel-entry built with x64emu asm', function () {
   });
 });
 
+describe('samples: kernel-entry run from its sources by x64emu run (no make, no binutils)', function () {
+  this.timeout(60_000);
+  // The command samples/kernel-entry/README.md gives.
+  const fromSources = (...extra: string[]) =>
+    spawnSync('node', ['dist/cli.js', 'run', '--mode', 'system', '--cpus', '2', '-I', `${SAMPLE}/include`, '-T', `${SAMPLE}/kernel.lds`, ...extra, ...SOURCES.map((f) => `${SAMPLE}/${f}`)], { encoding: 'utf8' });
+
+  it('x64emu run --mode system --cpus 2 -I include -T kernel.lds head_64.S entry_64.S core.S user.S: the tasks\' output, status 0', () => {
+    const r = fromSources();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.pop(), 'kernel: all tasks exited');
+    assert.deepEqual([...lines].sort(), [...EXPECTED_LINES].sort());
+  });
+
+  it('-D reaches the preprocessor: -D BUG_PCPU_HOT_BEFORE_CR3 ends in the kernel\'s double-fault report', () => {
+    // The #PF cannot even be delivered: in ring 0 the CPU pushes its frame on the current
+    // stack, the user's, which SMAP forbids; so it becomes #DF (IST1), and exc_die exits 128 + 8.
+    const r = fromSources('-D', 'BUG_PCPU_HOT_BEFORE_CR3');
+    assert.equal(r.status, 128 + 8, r.stderr);
+    assert.match(r.stdout, /^kernel: exception 0x8 error_code=0x0 /m);
+  });
+
+  it('a missing include directory is reported as file:line:col: error:, status 1', () => {
+    const r = spawnSync('node', ['dist/cli.js', 'run', '--mode', 'system', '-T', `${SAMPLE}/kernel.lds`, ...SOURCES.map((f) => `${SAMPLE}/${f}`)], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^samples\/kernel-entry\/head_64\.S:\d+:10: error: asm\/asm-offsets\.h: No such file or directory$/m);
+    assert.equal(r.stdout, '');
+  });
+});
+
 describe('samples: kernel-entry BUG variants', function () {
   this.timeout(60_000);
   before(function () {
@@ -230,7 +294,8 @@ describe('samples: kernel-entry BUG variants', function () {
   });
 
   it('-DBUG_PCPU_HOT_BEFORE_CR3: #PF reading pcpu_hot under the user CR3 (supervisor read, not present)', () => {
-    const { machine, sym, perCpu } = boot(buildGnu('bug-pcpu-hot', ['BUG_PCPU_HOT_BEFORE_CR3']));
+    const k = boot(buildGnu('bug-pcpu-hot', ['BUG_PCPU_HOT_BEFORE_CR3']));
+    const { machine, sym, perCpu } = k;
     for (const cpu of machine.cpus) cpu.stopOnVectors.add(14);
     const stop = machine.run(2_000_000);
     assert.equal(stop.kind, 'fault', stop.kind);
@@ -238,18 +303,20 @@ describe('samples: kernel-entry BUG variants', function () {
     const cpu = machine.cpus[stop.cpu];
     assert.equal(stop.fault.vector, 14);
     assert.equal(stop.fault.errorCode, 0, 'P = 0, W = 0, U = 0: a supervisor read of an unmapped page');
-    assert.equal(stop.fault.address, BigInt(perCpu(stop.cpu) + sym('pcpu_hot') + 24), 'CR2 = this CPU\'s pcpu_hot.top_of_stack');
-    assert.equal(stop.rip, sym('entry_SYSCALL_64') + 3 + 9, 'the instruction after swapgs and the TSS_sp2 store');
-    assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'user CR3');
+    assert.equal(stop.fault.address, BigInt(perCpu(stop.cpu) + sym('pcpu_hot') + X86_top_of_stack), "CR2 = this CPU's pcpu_hot.top_of_stack");
+    const pcpuHotLoad = k.find('entry_SYSCALL_64', `mov %gs:0x${(sym('pcpu_hot') + X86_top_of_stack).toString(16)},%rsp`);
+    assert.equal(stop.rip, pcpuHotLoad, 'the pcpu_hot load');
+    assert.ok(pcpuHotLoad < k.find('entry_SYSCALL_64', 'mov %rsp,%cr3'), '...which this variant does before SWITCH_TO_KERNEL_CR3');
+    assert.equal(cpu.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, PTI_USER_PGTABLE_AND_PCID_MASK, 'user CR3');
   });
 
   it('-DNO_PTI: one page-table set; CR3 stays the kernel PGD through entry and exit, and the tasks still run', () => {
     const elf = buildGnu('no-pti', ['NO_PTI']);
     const r = runCli(elf);
     assert.equal(r.status, 0, r.stderr);
-    const { machine, sym } = boot(elf);
-    const cpu = runTo(machine, sym('entry_SYSCALL_64'));
-    assert.equal(cpu.cr3 & 0x1800n, 0n, 'already the kernel PGD while the user program ran');
+    const k = boot(elf);
+    const cpu = runUntil(k, [k.sym('entry_SYSCALL_64')]);
+    assert.equal(cpu.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, 0n, 'already the kernel PGD while the user program ran');
     const cr3 = cpu.cr3;
     cpu.step();
     for (let i = 0; i < 40 && cpu.cr3 === cr3 && cpu.cpl === 0; i++) cpu.step();
@@ -257,7 +324,8 @@ describe('samples: kernel-entry BUG variants', function () {
   });
 
   it('-DBUG_NO_USER_TSS_MAPPING: #PF at the TSS_sp2 store (supervisor write, not present: the user page tables lack cpu_tss_rw)', () => {
-    const { machine, sym, perCpu } = boot(buildGnu('bug-no-tss', ['BUG_NO_USER_TSS_MAPPING']));
+    const k = boot(buildGnu('bug-no-tss', ['BUG_NO_USER_TSS_MAPPING']));
+    const { machine, sym, perCpu } = k;
     for (const cpu of machine.cpus) cpu.stopOnVectors.add(14);
     const stop = machine.run(2_000_000);
     assert.equal(stop.kind, 'fault', stop.kind);
@@ -265,16 +333,16 @@ describe('samples: kernel-entry BUG variants', function () {
     const cpu = machine.cpus[stop.cpu];
     assert.equal(stop.fault.vector, 14);
     assert.equal(stop.fault.errorCode, 0b10, 'W = 1, P = 0, U = 0: a supervisor write to an unmapped page');
-    assert.equal(stop.fault.address, BigInt(perCpu(stop.cpu) + sym('cpu_tss_rw') + 20), "CR2 = this CPU's cpu_tss_rw.x86_tss.sp2");
-    assert.equal(stop.rip, sym('entry_SYSCALL_64') + 3, 'the store right after swapgs');
-    assert.equal(cpu.cr3 & 0x1800n, 0x1800n, 'still the user CR3');
+    assert.equal(stop.fault.address, BigInt(perCpu(stop.cpu) + sym('cpu_tss_rw') + TSS_sp2), "CR2 = this CPU's cpu_tss_rw.x86_tss.sp2");
+    assert.equal(stop.rip, k.find('entry_SYSCALL_64', `mov %rsp,%gs:0x${(sym('cpu_tss_rw') + TSS_sp2).toString(16)}`), 'the TSS_sp2 store right after swapgs');
+    assert.equal(cpu.cr3 & PTI_USER_PGTABLE_AND_PCID_MASK, PTI_USER_PGTABLE_AND_PCID_MASK, 'still the user CR3');
   });
 });
 
-describe('kernel-entry sample: asm-offsets.h agrees with the C structs', function () {
-  it('every constant equals the offset (or size) the C compiler computes', function () {
+describe('kernel-entry sample: the C headers agree with the assembly', function () {
+  it('every asm-offsets.h constant equals the offset (or size) the C compiler computes, and the per-CPU declarations have the types the assembly reserves', function () {
     if (spawnSync('cc', ['--version']).status !== 0) this.skip();
-    const r = spawnSync('cc', ['-fsyntax-only', '-nostdinc', '-I', 'samples/kernel-entry/include', 'test/samples/asm-offsets-check.c'], { encoding: 'utf8' });
+    const r = spawnSync('cc', ['-fsyntax-only', '-Wall', '-Werror', '-nostdinc', '-I', join(SAMPLE, 'include'), 'test/samples/asm-offsets-check.c'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
 });

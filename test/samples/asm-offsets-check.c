@@ -1,5 +1,6 @@
-/* Every asm-offsets.h constant must equal the offset the C compiler computes from the structs
- * (compiled with -fsyntax-only by test/samples.test.ts; a wrong constant fails to compile). */
+/* Every asm-offsets.h constant must equal the offset the C compiler computes from the structs,
+ * and the per-CPU declarations must name the types the assembly reserves (compiled with
+ * -fsyntax-only by test/samples.test.ts; a wrong constant or type fails to compile). */
 #include <linux/types.h>
 #include <asm/setup.h>
 #include <asm/processor.h>
@@ -55,3 +56,18 @@ OFFSET(TASK_stack, struct task_struct, stack);
 OFFSET(TASK_pid, struct task_struct, pid);
 OFFSET(TASK_threadsp, struct task_struct, thread.sp);
 _Static_assert(TASK_size == sizeof(struct task_struct), "TASK_size");
+
+/* The typed per-CPU declarations (what the debugger reads to type cpu_tss_rw, pcpu_hot, ...):
+ * each names the struct the assembly reserves for it, with the assembly's alignment. */
+#define SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), b)
+_Static_assert(SAME_TYPE(cpu_tss_rw, struct tss_struct), "cpu_tss_rw is a struct tss_struct");
+_Static_assert(SAME_TYPE(cpu_tss_rw.x86_tss.sp2, u64), "cpu_tss_rw.x86_tss.sp2 is the u64 at TSS_sp2");
+_Static_assert(__alignof__(cpu_tss_rw) == PAGE_SIZE, "cpu_tss_rw is page aligned");
+_Static_assert(SAME_TYPE(cpu_entry_stack, struct entry_stack_page), "cpu_entry_stack is a struct entry_stack_page");
+_Static_assert(__alignof__(cpu_entry_stack) == PAGE_SIZE, "cpu_entry_stack is page aligned");
+_Static_assert(SAME_TYPE(pcpu_hot, struct pcpu_hot), "pcpu_hot is a struct pcpu_hot");
+_Static_assert(__alignof__(pcpu_hot) == 64, "pcpu_hot is cache-line aligned (.balign 64)");
+_Static_assert(SAME_TYPE(per_cpu(pcpu_hot, 1).current_task, struct task_struct *), "per_cpu(pcpu_hot, cpu) is that CPU's struct pcpu_hot");
+_Static_assert(SAME_TYPE(per_cpu_ptr(&cpu_tss_rw, 1), struct tss_struct *), "per_cpu_ptr keeps the type");
+_Static_assert(SAME_TYPE(need_resched, int), "need_resched is an int (.long)");
+_Static_assert(SAME_TYPE(tasks, struct task_struct[NR_TASKS]), "tasks[] holds NR_TASKS task_structs");

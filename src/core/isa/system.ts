@@ -288,7 +288,7 @@ function sysret(cpu: Cpu, ins: Insn): void {
   if (ins.mnemonic !== Mnemonic.Sysretq) {
     // SYSRETL: to compatibility mode, CS = STAR[63:48] | 3 (32-bit), RIP = ECX. The switch is
     // modelled; executing 32-bit code afterwards is not (the next fetch reports it).
-    cpu.flags = ((r[22] & 0x3c7fd7) | RFLAGS.FIXED1) >>> 0;
+    cpu.rflags = r[22] & 0x3c7fd7; // the setter also drops the stale lazy-flag state
     cpu.loadFlatCodeAndStack((base & 0xfffc) | 3, ((base + 8) & 0xfffc) | 3, 3);
     cpu.segs[Seg.CS] = { ...cpu.segs[Seg.CS], long: false, db: true };
     cpu.rip = r[2] >>> 0;
@@ -298,7 +298,7 @@ function sysret(cpu: Cpu, ins: Insn): void {
   const target = pairToNumber(r[2], r[3]);
   // Intel checks RCX at CPL 0 (the #GP is taken in ring 0 — the reason Linux checks first).
   if (!isCanonical(target)) throw fault.gp(0, 'sysret to a non-canonical RCX');
-  cpu.flags = ((r[22] & 0x3c7fd7) | RFLAGS.FIXED1) >>> 0;
+  cpu.rflags = r[22] & 0x3c7fd7; // the setter also drops the stale lazy-flag state
   const from = ins.rip;
   cpu.loadFlatCodeAndStack(((base + 16) & 0xfffc) | 3, ((base + 8) & 0xfffc) | 3, 3);
   cpu.rip = target;

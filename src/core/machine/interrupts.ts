@@ -147,6 +147,9 @@ export function deliverException(cpu: Cpu, first: CpuFault, returnRip: number, e
       return;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
+      // A #PF raised by the delivery loads CR2 even when it turns into #DF (Linux's #DF
+      // handler reads CR2 to recognise a kernel stack overflow into a guard page).
+      if (e.vector === Vector.PF && e.address !== undefined) cpu.cr2 = Number(BigInt.asIntN(64, e.address));
       if (current.vector === Vector.DF || depth > 3) throw new TripleFault(e);
       const a = faultClass(current.vector);
       const b = faultClass(e.vector);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Offsets the assembly code needs into C structures. Linux generates this file at build time
- * from asm-offsets.c; the sample writes the numbers by hand and check-offsets.c verifies them
- * against the structure definitions (processor.h, ptrace.h, linux/sched.h) with offsetof().
+ * from asm-offsets.c; the sample writes the numbers by hand and the repository's tests verify
+ * them against the structure definitions (processor.h, ptrace.h, linux/sched.h) with offsetof()
+ * (test/samples/asm-offsets-check.c).
  */
 #ifndef _ASM_OFFSETS_H
 #define _ASM_OFFSETS_H

@@ -8,6 +8,7 @@
 
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
+#include <asm/percpu.h>
 
 /* The hardware's 64-bit task-state segment: 104 bytes, no padding. */
 struct x86_hw_tss {
@@ -62,6 +63,11 @@ struct pcpu_hot {
 		u8 pad[64];
 	};
 };
+
+/* The per-CPU variables of head_64.S: each CPU's copy is at __per_cpu_offset[cpu] + symbol. */
+DECLARE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+DECLARE_PER_CPU_PAGE_ALIGNED(struct entry_stack_page, cpu_entry_stack);
+DECLARE_PER_CPU_ALIGNED(struct pcpu_hot, pcpu_hot);
 #endif /* !__ASSEMBLY__ */
 
 #endif /* _ASM_PROCESSOR_H */
