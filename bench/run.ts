@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAsmBench } from './asm-throughput.js';
+import { runLanguageBench } from './language.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.cache', 'bench');
@@ -138,6 +139,7 @@ async function main(): Promise<number> {
   const a = runAsmBench(join(OUT, 'asm'));
   console.log(`assembler: ${a.lines} lines; x64emu asm ${a.oursSeconds.toFixed(2)} s (${Math.round(a.lines / a.oursSeconds)} lines/s), GNU as+ld ${a.gnuSeconds.toFixed(2)} s (${Math.round(a.lines / a.gnuSeconds)} lines/s); ratio ours/GNU ${(a.oursSeconds / a.gnuSeconds).toFixed(1)}x`);
   if (!ok) console.log('FAIL: checksums differ');
+  await runLanguageBench();
   return ok ? 0 : 1;
 }
 

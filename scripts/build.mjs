@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const entries = [{ in: 'src/cli/main.ts', out: 'cli' }];
+const entries = [{ in: 'src/cli/main.ts', out: 'cli' }, { in: 'src/debugger/stdio.ts', out: 'debug-adapter' }];
+entries.push({ in: 'src/language/server.ts', out: 'language-server' });
 
 mkdirSync('dist', { recursive: true });
 await build({

@@ -121,3 +121,16 @@ export function writePhysical(phys: PhysicalMemory, address: number, data: Uint8
   phys.bytes.set(data, address);
   return true;
 }
+
+/** One line per walk step and a verdict, for the debugger's `pagewalk()` and fault reports. */
+export function formatTranslation(e: TranslationExplanation): string {
+  const hex = (v: number | bigint) => '0x' + BigInt(v).toString(16);
+  const lines = [`${hex(e.linear)} under CR3 ${hex(e.cr3)}:`];
+  for (const s of e.steps) lines.push(`  ${s.level}[${s.index}] @${hex(s.entryAddress)} = ${hex(s.entry)} ${s.flags.join(' ')}`);
+  if (e.physical !== undefined) {
+    const a = e.access;
+    const rights = a ? `${a.user ? 'user' : 'supervisor'}, ${a.writable ? 'writable' : 'read-only'}, ${a.executable ? 'executable' : 'no-execute'}` : '';
+    lines.push(`  → physical ${hex(e.physical)} (${(e.pageSize ?? 4096) >> 10} KiB page${rights ? ', ' + rights : ''})`);
+  } else lines.push(`  → not mapped: ${e.failure ?? 'walk failed'}`);
+  return lines.join('\n');
+}

@@ -25,7 +25,7 @@ import { lookupRegister, resize, SIZE_OF_SUFFIX, SUFFIX_OF_SIZE, type RegInfo } 
 import { CMP_PREDICATES, INTEL_STRING_D, PCLMUL_ALIASES, PREFIX_BYTES, RELAXABLE, REP_IS_MANDATORY, REP_OK } from './tables.js';
 import { templates, type ImmKind, type OpSpec, type Template } from './templates.js';
 
-type Suffix = 'b' | 'w' | 'l' | 'q';
+export type Suffix = 'b' | 'w' | 'l' | 'q';
 type OutFixup = Omit<Fixup, 'location'>;
 
 const IMM_BIT: Record<ImmKind, number> = {
@@ -299,12 +299,13 @@ function classifyImmediates(ctx: Ctx, list: Template[]): void {
   });
 }
 
-interface Attempt {
+export interface Attempt {
   base: string;
   suffix?: Suffix;
 }
 
-function attempts(mnemonic: string): Attempt[] {
+/** How a written mnemonic maps to table entries: itself, or a base plus a size suffix (exported for editors). */
+export function attempts(mnemonic: string): Attempt[] {
   const table = templates();
   const out: Attempt[] = [];
   if (table.has(mnemonic)) out.push({ base: mnemonic });

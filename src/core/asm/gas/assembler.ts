@@ -20,8 +20,9 @@ import {
 } from './model.js';
 import { nopFill, PREFIX_BYTES, rexPrefixByte } from './nops.js';
 import { parseOperand, splitOperands, type RawOperand } from './operands.js';
-import { linesOfText, Scrubber, spanAt, splitStatements, type Stmt } from './source.js';
+import { linesOfText, originAt, Scrubber, spanAt, splitStatements, type Stmt } from './source.js';
 import { constantOf, evaluate, asConstant } from './value.js';
+import type { IndexRecorder } from './source-index.js';
 
 export interface FrontEndOptions {
   fileName: string;
@@ -29,6 +30,8 @@ export interface FrontEndOptions {
   maxMacroDepth: number;
   fs?: SourceFileSystem;
   includeDirs?: string[];
+  /** Records definitions, uses and statements for editors (see source-index.ts). */
+  recorder?: IndexRecorder;
 }
 
 interface Input {
@@ -237,6 +240,10 @@ export class FrontEnd {
       }
       return;
     }
+    if (this.options.recorder) {
+      const w = readWord(t, this.skipLabels(t, 0))[0].toLowerCase();
+      this.options.recorder.statement(stmt, w.startsWith('.if') || w === '.else' || w === '.elseif' || w === '.endif');
+    }
     let i = this.skipLabels(t, 0, stmt);
     if (i >= t.length) return;
     // `name = expr`, `name == expr`
@@ -427,8 +434,10 @@ export class FrontEnd {
       s.display = n;
       s.def = { kind: 'label', frag: this.frag, offset: this.frag.bytes.length };
       s.where = where;
+      this.options.recorder?.symbol(full, 'label', where.stmt, where.pos, where.end, n);
       return;
     }
+    this.options.recorder?.symbol(name, 'label', where.stmt, where.pos, where.end);
     const s = this.lookup(name);
     if (s.def.kind !== 'undef') {
       this.error(where, `symbol \`${name}' is already defined`);
@@ -460,6 +469,7 @@ export class FrontEnd {
           return { k: 'num', v: 0n, ...at };
         }
         const full = this.fbName(e.label, e.dir === 'b' ? k : k + 1);
+        this.options.recorder?.symbol(full, 'reference', stmt, e.pos, e.end, e.label);
         let s = this.symbols.get(full);
         if (!s) {
           s = this.newSym(full, true);
@@ -471,6 +481,7 @@ export class FrontEnd {
         return { k: 'sym', sym: s, ...at };
       }
       case 'sym': {
+        this.options.recorder?.symbol(e.name, 'reference', stmt, e.pos, e.end);
         const s = this.lookup(e.name);
         if (s.def.kind === 'equ') {
           const c = constantOf(s.def.expr, { mode: 'parse' });
@@ -538,6 +549,7 @@ export class FrontEnd {
   private assignment(stmt: Stmt, name: string, pos: number, nameEnd: number, exprAt: number, kind: 'set' | 'equiv' | 'eqv'): void {
     const cur = new Cursor(stmt, exprAt);
     const where: Where = { stmt, pos, end: nameEnd };
+    if (name !== '.') this.options.recorder?.symbol(name, 'set', stmt, pos, nameEnd);
     if (name === '.') {
       const b = this.expression(cur);
       if (!this.endOfStatement(cur)) return;
@@ -625,6 +637,7 @@ export class FrontEnd {
       return;
     }
     const nameAt = skipWhite(d.stmt.text, d.args);
+    this.options.recorder?.macroDefinition(h.name, d.stmt, nameAt, nameAt + h.name.length, d.pos);
     this.macros.set(h.name, { name: h.name, params: h.params, body, where: { stmt: d.stmt, pos: nameAt, end: nameAt + h.name.length } });
   }
 
@@ -641,7 +654,9 @@ export class FrontEnd {
     const actual = parseInvocation(m, stmt.text, wordEnd, this.reporter(stmt));
     if (!actual) return;
     const counter = this.macroCounter++;
-    const frames = this.expansionFrames(stmt, pos, wordEnd, 'macro', m.name);
+    // The frame names the macro as the invocation spells it (GAS names are case-insensitive).
+    const frames = this.expansionFrames(stmt, pos, wordEnd, 'macro', stmt.text.slice(pos, wordEnd));
+    this.options.recorder?.macroCall(m.name, stmt, pos, wordEnd, originAt(m.where.stmt, m.where.pos).location, actual, frames[0]);
     const lookup = (name: string) => {
       const p = m.params.find((q) => q.name === name);
       if (!p) return undefined;
@@ -1238,6 +1253,7 @@ export class FrontEnd {
       const text = fs.readFile(path);
       if (text === undefined) continue;
       const frames = this.expansionFrames(d.stmt, d.pos, cur.pos, 'include', path);
+      this.options.recorder?.include(path, frames[0].location);
       const stmts = this.scrubLines(linesOfText(text, path)).map((s) => ({ ...s, frames }));
       this.inputs.push({ next: fromArray(stmts), kind: 'include', condBase: this.conds.length, file: path });
       return;
@@ -1381,7 +1397,10 @@ export class FrontEnd {
       const b = this.stringLiteral(cur);
       return b ? String.fromCharCode(...b) : undefined;
     }
-    return cur.name();
+    const start = cur.pos;
+    const n = cur.name();
+    if (n !== undefined) this.options.recorder?.symbol(n, 'reference', cur.stmt, start, cur.pos);
+    return n;
   }
 
   private typeDirective(d: DirectiveCall): void {

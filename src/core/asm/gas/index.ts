@@ -14,6 +14,9 @@ import { Layout } from './layout.js';
 import { linesOfText, originAt } from './source.js';
 import { asConstant, evaluate, reduce } from './value.js';
 import type { Section } from './model.js';
+import { IndexRecorder, type SourceIndex } from './source-index.js';
+
+export type { IndexedInclude, IndexedMacroCall, IndexedMacroDefinition, IndexedStatement, IndexedSymbolUse, SourceIndex } from './source-index.js';
 
 export { linesOfText };
 export type { AsmOperand, EncodeFn, EncodeRequest, EncodeResult } from './encoder-api.js';
@@ -28,6 +31,8 @@ export interface AssembleOptions {
   /** Enables `.include "file"` (looked up next to the including file, then in includeDirs). */
   fs?: SourceFileSystem;
   includeDirs?: string[];
+  /** Also return a SourceIndex (definitions, uses, expanded statements) for editors. */
+  recordIndex?: boolean;
 }
 
 export interface MacroParamInfo {
@@ -66,15 +71,19 @@ export interface AssembleResult {
   macros: Map<string, MacroInfo>;
   /** Named symbols, including `.L` locals (numeric local labels excluded). */
   symbols: Map<string, SymbolInfo>;
+  /** With `recordIndex`. */
+  index?: SourceIndex;
 }
 
 export function assembleLines(lines: SourceLine[], options: AssembleOptions): AssembleResult {
+  const recorder = options.recordIndex ? new IndexRecorder() : undefined;
   const fe = new FrontEnd({
     fileName: options.fileName,
     encoder: options.encoder ?? defaultEncoder,
     maxMacroDepth: options.maxMacroDepth ?? 100,
     fs: options.fs,
     includeDirs: options.includeDirs,
+    ...(recorder ? { recorder } : {}),
   });
   let module: ObjectModule | undefined;
   try {
@@ -125,7 +134,9 @@ export function assembleLines(lines: SourceLine[], options: AssembleOptions): As
     }
     symbols.set(s.name, info);
   }
-  return { module, diagnostics: fe.diagnostics, macros, symbols };
+  const result: AssembleResult = { module, diagnostics: fe.diagnostics, macros, symbols };
+  if (recorder) result.index = recorder.finish();
+  return result;
 }
 
 /** Convenience: assemble `.s` text. */

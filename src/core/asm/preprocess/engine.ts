@@ -60,6 +60,17 @@ export interface MacroDef {
   disabled: boolean;
 }
 
+/**
+ * One appearance of a macro name that the engine acted on (expanded, tested by #ifdef/defined,
+ * #undef'd), for editors' references; `definition` is the #define in effect then.
+ */
+export interface MacroUse {
+  name: string;
+  kind: 'expansion' | 'test' | 'undef';
+  location: SourceLocation;
+  definition?: SourceLocation;
+}
+
 /** Receives the line structure of the output (cpplib's line_change / file_change callbacks). */
 export interface Sink {
   lineChange(tok: Token, byteColumn: number): void;
@@ -137,6 +148,9 @@ export class Engine {
   readonly macros = new Map<string, MacroDef>();
   readonly includedFiles: string[] = [];
   sink: Sink | null = null;
+  /** When set, every macro use and every #define is appended here (editors' navigation). */
+  uses: MacroUse[] | null = null;
+  definitions: MacroDef[] | null = null;
 
   private buffers: FileBuffer[] = [];
   private contexts: Context[] = [];
@@ -334,6 +348,14 @@ export class Engine {
     }
   }
 
+  private recordUse(name: Token, kind: MacroUse['kind']): void {
+    if (!this.uses) return;
+    const o = charOrigin(name, 0);
+    const m = this.macros.get(name.text);
+    const location = { file: o.pos.file, line: o.pos.line, column: o.pos.column, endColumn: o.pos.column + name.text.length };
+    this.uses.push({ name: name.text, kind, location, ...(m && !m.builtin ? { definition: m.location } : {}) });
+  }
+
   private expansionChain(m: MacroDef, nameTok: Token): ExpansionFrame[] {
     const o = charOrigin(nameTok, 0);
     return [{ kind: 'define', name: m.name, location: { ...o.pos } }, ...o.chain];
@@ -352,6 +374,7 @@ export class Engine {
       if (!args) return false;
     }
     const chain = this.expansionChain(m, nameTok);
+    this.recordUse(nameTok, 'expansion');
     if (m.params.length > 0) this.replaceArgs(m, args!, chain);
     else this.pushContext(m, m.tokens.map((t) => instantiate(t, chain)));
     m.disabled = true;
@@ -852,6 +875,7 @@ export class Engine {
         if (!this.skipping) {
           const name = this.lexMacroNode(false, dname);
           if (name) {
+            this.recordUse(name, 'test');
             const defined = this.macros.has(name.text);
             skip = dir === 'ifdef' ? !defined : defined;
             this.checkEol(dname, false);
@@ -939,6 +963,7 @@ export class Engine {
       this.skipping = false;
       const name = this.lexMacroNode(false, dname);
       if (name) {
+        this.recordUse(name, 'test');
         const defined = this.macros.has(name.text);
         this.skipping = dname.text === 'elifdef' ? !defined : defined;
         this.checkEol(dname, false);
@@ -989,7 +1014,10 @@ export class Engine {
           this.preventExpansion--;
         }
       },
-      isDefined: (name) => this.macros.has(name),
+      isDefined: (name, tok) => {
+        if (tok) this.recordUse(tok, 'test');
+        return this.macros.has(name);
+      },
       testAssertion: (hash) => this.testAssertion(hash),
       error: (message, at) => this.error(message, at),
       warning: (message, at) => this.warning(message, at),
@@ -1056,6 +1084,7 @@ export class Engine {
       if (!old.builtin) this.diag('note', 'this is the location of the previous definition', old.location, []);
     }
     this.macros.set(name.text, def);
+    this.definitions?.push(def);
   }
 
   private warnOfRedefinition(a: MacroDef, b: MacroDef): boolean {
@@ -1188,6 +1217,7 @@ export class Engine {
   private doUndef(dname: Token): void {
     const name = this.lexMacroNode(true, dname);
     if (name) {
+      this.recordUse(name, 'undef');
       const m = this.macros.get(name.text);
       if (m) {
         if (m.builtin) this.warning(`undefining "${name.text}"`, name);

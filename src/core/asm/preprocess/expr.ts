@@ -19,7 +19,8 @@ export interface ExprHost {
   next(): Token;
   /** Next token without macro expansion (the operand of `defined`). */
   nextRaw(): Token;
-  isDefined(name: string): boolean;
+  /** `at` is the name token (hosts may record the use). */
+  isDefined(name: string, at?: Token): boolean;
   /** `#pred(answer)` assertion test; the `#` has been read. */
   testAssertion(hash: Token): Num;
   error(message: string, at: Token): void;
@@ -598,5 +599,5 @@ function parseDefined(host: ExprHost): Num {
   } else {
     host.error('operator "defined" requires an identifier', tok);
   }
-  return num(name !== undefined && host.isDefined(name) ? 1n : 0n, false);
+  return num(name !== undefined && host.isDefined(name, tok) ? 1n : 0n, false);
 }

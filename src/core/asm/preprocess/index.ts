@@ -3,7 +3,9 @@
  * See README.md in this folder for the behaviour, the origin model and the known differences.
  */
 import type { Diagnostic, SourceFileSystem, SourceLine, SourceLocation } from '../types.js';
-import { Engine, type Builtin, type MacroDef } from './engine.js';
+import { Engine, type Builtin, type MacroDef, type MacroUse } from './engine.js';
+
+export type { MacroUse };
 import { Printer } from './output.js';
 import { PREDEFINED, PREDEFINED_ASSERTIONS } from './predefined.js';
 import { PASTE_LEFT, PREV_WHITE, STRINGIFY_ARG } from './tokens.js';
@@ -16,6 +18,8 @@ export interface PreprocessOptions {
   defines?: Array<[string, string]>;
   /** -U NAME, applied after all defines. */
   undefines?: string[];
+  /** Also return every macro use and every #define seen (for editors; off by default). */
+  recordUses?: boolean;
 }
 
 export interface CMacro {
@@ -38,6 +42,10 @@ export interface PreprocessResult {
   macros: Map<string, CMacro>;
   /** Files read by #include (resolved paths, first inclusion order; not the main file). */
   includedFiles: string[];
+  /** With `recordUses`: macro names expanded, tested or #undef'd, in source order of processing. */
+  uses?: MacroUse[];
+  /** With `recordUses`: every #define processed (in order; redefinitions included). */
+  definitions?: CMacro[];
 }
 
 const BUILTINS: Array<[string, Builtin]> = [
@@ -81,6 +89,7 @@ function toCMacro(m: MacroDef): CMacro {
 
 export function preprocess(path: string, opts: PreprocessOptions): PreprocessResult {
   const engine = new Engine(opts.fs, opts.includePaths);
+  const definitions: MacroDef[] = [];
   for (const [name, b] of BUILTINS) engine.defineBuiltin(name, b);
   for (const [pred, answer] of PREDEFINED_ASSERTIONS) engine.defineAssertion(pred, answer);
   engine.runDirectivesOnly('<built-in>', PREDEFINED.map(([n, v]) => `#define ${n} ${v}\n`).join(''));
@@ -88,6 +97,10 @@ export function preprocess(path: string, opts: PreprocessOptions): PreprocessRes
     (opts.defines ?? []).map(([n, v]) => `#define ${n} ${v.replace(/[\r\n]+/g, ' ')}\n`).join('') +
     (opts.undefines ?? []).map((n) => `#undef ${n}\n`).join('');
   if (cmd) engine.runDirectivesOnly('<command-line>', cmd);
+  if (opts.recordUses) {
+    engine.uses = [];
+    engine.definitions = definitions;
+  }
 
   const printer = new Printer();
   const text = opts.fs.readFile(path);
@@ -120,5 +133,10 @@ export function preprocess(path: string, opts: PreprocessOptions): PreprocessRes
   }
   const macros = new Map<string, CMacro>();
   for (const [name, m] of engine.macros) if (!m.builtin) macros.set(name, toCMacro(m));
-  return { lines: printer.finish(), diagnostics: engine.diagnostics, macros, includedFiles: [...engine.includedFiles] };
+  const result: PreprocessResult = { lines: printer.finish(), diagnostics: engine.diagnostics, macros, includedFiles: [...engine.includedFiles] };
+  if (opts.recordUses) {
+    result.uses = engine.uses ?? [];
+    result.definitions = definitions.map(toCMacro);
+  }
+  return result;
 }
