@@ -11,12 +11,19 @@ import { SourceMap } from '../core/inspect/source-map.js';
 import { disassembleAt } from '../core/isa/disasm.js';
 import { bootSystem } from '../core/loader/system-boot.js';
 import { assembleForRun } from './asm.js';
+import type { BuildOptions } from '../core/asm/build.js';
 import { SystemStop } from '../core/machine/system-machine.js';
+import { signalFor } from '../core/loader/signals.js';
 
 export interface RunOptions {
   mode: 'user' | 'system';
   cpus: number;
+  /** The ELF file, or the first of `sources` (argv[0] in user mode, the name in reports). */
   program: string;
+  /** .S/.s files to assemble and link in memory instead of reading an ELF (empty: none). */
+  sources: string[];
+  /** -I/-D/-U/-T for `sources`. */
+  build: Omit<BuildOptions, 'fs' | 'files'>;
   args: string[];
   maxInstructions: number;
   trace: boolean;
@@ -26,17 +33,6 @@ export interface RunOptions {
   /** Keep the execution journal (reverse stepping) while running: for measuring its cost. */
   journal: boolean;
 }
-
-/** Signal numbers a Linux process would die with, for the exit status (128 + signal). */
-const SIGNAL_FOR_VECTOR: Record<number, [number, string]> = {
-  [Vector.DE]: [8, 'SIGFPE'],
-  [Vector.UD]: [4, 'SIGILL'],
-  [Vector.BP]: [5, 'SIGTRAP'],
-  [Vector.GP]: [11, 'SIGSEGV'],
-  [Vector.SS]: [11, 'SIGSEGV'],
-  [Vector.PF]: [11, 'SIGSEGV'],
-  [Vector.AC]: [7, 'SIGBUS'],
-};
 
 const nodeHost: ProcessHost = {
   write(fd, data) {
@@ -59,9 +55,9 @@ const nodeHost: ProcessHost = {
 
 export function runCommand(opts: RunOptions): number {
   let bytes: Uint8Array;
-  if (/\.[sS]$/.test(opts.program)) {
-    // Assembly sources are assembled and linked in memory first (ld's default layout).
-    const elf = assembleForRun({ files: [opts.program] });
+  if (opts.sources.length > 0) {
+    // Assembly sources are assembled and linked in memory first (ld's default layout unless -T).
+    const elf = assembleForRun({ ...opts.build, files: opts.sources });
     if (!elf) return 1;
     bytes = elf;
   } else {
@@ -161,7 +157,7 @@ function report(proc: LinuxProcess, reason: StopReason, opts: RunOptions): numbe
       return 133;
     case 'fault': {
       const f = reason.fault;
-      const [sig, sigName] = SIGNAL_FOR_VECTOR[f.vector] ?? [11, 'SIGSEGV'];
+      const [sig, sigName] = signalFor(f.vector);
       const lines = [
         `x64emu: ${basename(opts.program)}: ${VECTOR_NAMES[f.vector] ?? `exception ${f.vector}`} (${sigName}) after ${cpu.retired} instructions`,
         `  at ${where(reason.rip)}`,

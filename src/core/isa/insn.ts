@@ -95,6 +95,7 @@ export class Insn {
  */
 function breakpointTrap(cpu: Cpu, ins: Insn): void {
   if (cpu.skipBreakpointAt === ins.rip || cpu.ignoreBreakpoints) {
+    if (cpu.ignoreBreakpoints && cpu.skipBreakpointAt !== ins.rip) cpu.onIgnoredStop?.('breakpoint', ins.rip);
     cpu.skipBreakpointAt = NaN;
     ins.original!(cpu, ins);
     return;

@@ -11,6 +11,7 @@ import { OutOfGuestMemory } from '../machine/physical-memory.js';
 import { AddressSpace, PROT, Vma, pageFlags } from './address-space.js';
 import { CpuState, restoreCpuState, saveCpuState } from '../machine/cpu-state.js';
 import { Journal, JournalOptions } from '../machine/journal.js';
+import type { JournalAttachment } from '../machine/system-machine.js';
 import { ElfImage, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, parseElf } from './elf.js';
 import { SymbolMap } from './symbols.js';
 import { serveIa32Syscall, serveSyscall } from './syscalls.js';
@@ -75,8 +76,12 @@ export class LinuxProcess {
   /** Reverse execution (enableJournal); null when off. */
   journal: Journal<ProcessState> | null = null;
   private nextCheckpoint = Infinity;
+  /** The checkpoint the last rewind re-executed from. */
+  replayedFrom = 0;
   /** Re-executing after a rewind: output is not repeated, input comes from the record. */
   replaying = false;
+  /** State beside the process (the debugger's shadow call stack) saved at checkpoints. */
+  readonly attachments: JournalAttachment[] = [];
   /** Every byte the program read, so re-execution reads the same. */
   private readonly inputLog: Uint8Array[] = [];
   private inputCursor = 0;
@@ -281,11 +286,12 @@ export class LinuxProcess {
    * Puts the process back to the moment `target` instructions had retired (exactly: every
    * register, flag, byte of memory and TLB entry). False if the journal no longer reaches it.
    */
-  rewindTo(target: number): boolean {
+  rewindTo(target: number, fromEarlierCheckpoint = false): boolean {
     const journal = this.journal;
     if (journal === null || target > this.cpu.retired || target < journal.horizon) return false;
-    const point = journal.rewind(target);
+    const point = journal.rewind(target, fromEarlierCheckpoint);
     if (!point) return false;
+    this.replayedFrom = point.at;
     this.restoreState(point.state);
     this.nextCheckpoint = point.at + journal.interval;
     this.replaying = true;
@@ -335,6 +341,7 @@ export class LinuxProcess {
       exitStatus: this.exitStatus,
       reported: [...this.reportedSyscalls],
       inputCursor: this.inputCursor,
+      attached: this.attachments.map((a) => a.save()),
     };
   }
 
@@ -347,6 +354,7 @@ export class LinuxProcess {
     s.reported.forEach((n) => this.reportedSyscalls.add(n));
     this.inputCursor = s.inputCursor;
     restoreCpuState(this.cpu, s.cpu);
+    s.attached.forEach((a, i) => this.attachments[i]?.restore(a));
   }
 }
 
@@ -358,4 +366,5 @@ interface ProcessState {
   exitStatus: number | null;
   reported: number[];
   inputCursor: number;
+  attached: unknown[];
 }

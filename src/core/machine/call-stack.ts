@@ -18,12 +18,26 @@ export interface ShadowFrame {
   sp: number;
   cpl: number;
   vector: number;
+  /** The CPU's retired count before the transfer: reverse stepping jumps back to it. */
+  retired: number;
 }
 
 export class ShadowCallStack {
   readonly frames: ShadowFrame[] = [];
 
+  /** For the journal: the frames as they are now, and back. */
+  save(): ShadowFrame[] {
+    return this.frames.map((f) => ({ ...f }));
+  }
+
+  restore(state: unknown): void {
+    this.frames.splice(0, this.frames.length, ...(state as ShadowFrame[]).map((f) => ({ ...f })));
+  }
+
+  private cpu: Cpu | null = null;
+
   attach(cpu: Cpu): void {
+    this.cpu = cpu;
     cpu.onCallRet = (kind, ins, c) => (kind === 'call' ? this.call(ins, c) : this.ret(c));
     const previous = cpu.onTransition;
     cpu.onTransition = (t) => {
@@ -34,7 +48,7 @@ export class ShadowCallStack {
   }
 
   private call(ins: { rip: number; nextRip: number }, cpu: Cpu): void {
-    this.frames.push({ kind: 'call', from: ins.rip, to: cpu.rip, returnTo: ins.nextRip, sp: cpu.regNumber(4), cpl: cpu.cpl, vector: -1 });
+    this.frames.push({ kind: 'call', from: ins.rip, to: cpu.rip, returnTo: ins.nextRip, sp: cpu.regNumber(4), cpl: cpu.cpl, vector: -1, retired: cpu.retired });
   }
 
   /** RET: drop the frames it returns out of (matching by stack position, robust to longjmp). */
@@ -61,6 +75,6 @@ export class ShadowCallStack {
       while (this.frames.length > 0 && this.frames[this.frames.length - 1].cpl < t.toCpl) this.frames.pop();
       return;
     }
-    this.frames.push({ kind: t.kind, from: t.from, to: t.to, returnTo: t.from, sp: NaN, cpl: t.toCpl, vector: t.vector });
+    this.frames.push({ kind: t.kind, from: t.from, to: t.to, returnTo: t.from, sp: NaN, cpl: t.toCpl, vector: t.vector, retired: this.cpu?.retired ?? NaN });
   }
 }

@@ -11,7 +11,7 @@ import { CR0, CR3_ADDRESS_MASK, CR3_PCID_MASK, CR4, EFER } from './control-regis
 import { CpuFault, fault } from './faults.js';
 import { TripleFault, deliverException } from './interrupts.js';
 import { LinearMemory, WatchHit } from './linear-memory.js';
-import { PagingContext } from './paging.js';
+import { Access, PagingContext } from './paging.js';
 import { PhysicalMemory } from './physical-memory.js';
 import { RFLAGS } from './rflags.js';
 import { Seg, SegmentCache, TableRegister, flatSegment, nullSegment } from './segments.js';
@@ -146,8 +146,10 @@ export class Cpu {
   readonly breakpoints = new Set<number>();
   /** The breakpoint the current run resumes from (executes once instead of stopping). */
   skipBreakpointAt = NaN;
-  /** Re-execution after a rewind passes over breakpoints. */
+  /** Re-execution after a rewind passes over breakpoints (and data watchpoints)... */
   ignoreBreakpoints = false;
+  /** ...telling this observer what it passed (reverse continue looks for the last one). */
+  onIgnoredStop: ((kind: 'breakpoint' | 'watchpoint', rip: number) => void) | null = null;
 
   private readonly decodeCache = new Map<number, (Insn | undefined)[]>();
   /** Bumped whenever cached linear→instruction associations may be stale. */
@@ -159,7 +161,8 @@ export class Cpu {
     this.mem = new LinearMemory(phys, this.paging);
     this.mem.acSource = () => (this.flags & RFLAGS.AC) !== 0;
     this.mem.onWatchHit = (hit) => {
-      if (this.stop === null) this.stop = { kind: 'watchpoint', rip: NaN, hit };
+      if (this.ignoreBreakpoints) this.onIgnoredStop?.('watchpoint', NaN);
+      else if (this.stop === null) this.stop = { kind: 'watchpoint', rip: NaN, hit };
     };
     phys.code.listen({ invalidate: (frame) => this.invalidateCode(frame), purgeWrite: (frame) => this.mem.purgeWrite(frame) });
   }
@@ -256,6 +259,25 @@ export class Cpu {
   /** Drops every decoded instruction (breakpoints changed, loader rewrote memory). */
   invalidateAllCode(): void {
     this.decodeCache.clear();
+    this.generation++;
+  }
+
+  /**
+   * Adds or removes one breakpoint without dropping the whole decode cache: only the decoded
+   * instruction at that address (under the current page tables) is forgotten, so the next
+   * lookup re-arms or disarms it. Addresses not mapped now fall back to a full invalidation.
+   */
+  setBreakpoint(linear: number, on: boolean): void {
+    if (on === this.breakpoints.has(linear)) return;
+    if (on) this.breakpoints.add(linear);
+    else this.breakpoints.delete(linear);
+    const pa = this.mem.inspectTranslate(linear, Access.Execute);
+    if (pa === undefined) {
+      this.invalidateAllCode();
+      return;
+    }
+    const page = this.decodeCache.get(pa - (pa % PAGE));
+    if (page !== undefined) page[pa % PAGE] = undefined;
     this.generation++;
   }
 

@@ -98,9 +98,9 @@ export class Journal<S> {
    * and time); the caller restores the state and re-executes `target - at` instructions.
    * Undefined when `target` is older than the horizon.
    */
-  rewind(target: number): { at: number; state: S } | undefined {
+  rewind(target: number, strictlyBefore = false): { at: number; state: S } | undefined {
     let i = this.epochs.length - 1;
-    while (i >= 0 && this.epochs[i].at > target) i--;
+    while (i >= 0 && (this.epochs[i].at > target || (strictlyBefore && this.epochs[i].at === target && target > 0))) i--;
     if (i < 0) return undefined;
     for (let k = this.epochs.length - 1; k >= i; k--) {
       for (const [frameIndex, copy] of this.epochs[k].pages) {
