@@ -4,6 +4,7 @@
 // the emulator (with --stats and a breakpoint armed on a symbol that is never reached), checks
 // that all print the same checksum, and reports instructions retired, MIPS and time ratios
 // (best of N runs each, all measured in this same invocation).
+import { runDebuggerBench } from './debugger.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -140,6 +141,7 @@ async function main(): Promise<number> {
   console.log(`assembler: ${a.lines} lines; x64emu asm ${a.oursSeconds.toFixed(2)} s (${Math.round(a.lines / a.oursSeconds)} lines/s), GNU as+ld ${a.gnuSeconds.toFixed(2)} s (${Math.round(a.lines / a.gnuSeconds)} lines/s); ratio ours/GNU ${(a.oursSeconds / a.gnuSeconds).toFixed(1)}x`);
   if (!ok) console.log('FAIL: checksums differ');
   await runLanguageBench();
+  await runDebuggerBench();
   return ok ? 0 : 1;
 }
 

@@ -39,7 +39,7 @@ export interface GuestIo {
 export interface Launched {
   target: DebugTarget;
   lines: LineTable;
-  types: CTypeTable | undefined;
+  types: CTypeTable;
   macros: Map<string, CMacro>;
   expand: (text: string) => string;
   programName: string;
@@ -125,12 +125,10 @@ export function launchProgram(args: LaunchArguments, io: GuestIo): Launched {
     for (const f of pp.includedFiles) headers.add(f);
     for (const [k, v] of pp.macros) macros.set(k, v);
   }
-  let types: CTypeTable | undefined;
-  if (headers.size > 0) {
-    const r = readCTypes([...headers], { fs: nodeFileSystem, includePaths, defines });
-    types = r.types;
-    for (const d of r.diagnostics.filter((x: Diagnostic) => x.severity === 'error')) io.output(`types: ${formatDiagnostic(d)}\n`, 'console');
-  }
+  // Without headers the table still knows the fixed-width and kernel integer types (casts).
+  const typeRead = readCTypes([...headers], { fs: nodeFileSystem, includePaths, defines });
+  const types = typeRead.types;
+  for (const d of typeRead.diagnostics.filter((x: Diagnostic) => x.severity === 'error')) io.output(`types: ${formatDiagnostic(d)}\n`, 'console');
   const expand = createMacroExpander(macros);
   return { target, lines: new LineTable(lineRecords), types, macros, expand, programName: name, journal: args.journal !== false };
 }

@@ -274,7 +274,7 @@ export class X64DebugSession extends LoggingDebugSession {
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
-    const launch = (args.arguments as LaunchArguments | undefined) ?? this.launchArgs;
+    const launch = (args?.arguments as LaunchArguments | undefined) ?? this.launchArgs;
     if (!launch) {
       this.sendErrorResponse(response, { id: 1004, format: 'restart: nothing was launched' });
       return;
@@ -313,6 +313,7 @@ export class X64DebugSession extends LoggingDebugSession {
     const to = symbols.lookup(args.targetId)?.symbol.name;
     if (from !== to) this.sendEvent(new OutputEvent(`warning: goto moves RIP from ${from ?? '?'} to ${to ?? '?'}: the stack is still ${from ?? 'the old function'}'s, so its return address and locals may not match\n`, 'console'));
     cpu.rip = args.targetId;
+    this.launched!.target.noteExternalChange();
     this.sendResponse(response);
     this.report({ kind: 'stopped', reason: 'goto', cpu: n, description: 'goto' });
   }
@@ -549,6 +550,7 @@ export class X64DebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1010, format: r.message });
       return;
     }
+    this.launched!.target.noteExternalChange();
     done(formatValue(r.value, ctx));
     this.sendResponse(response);
     this.sendEvent(new InvalidatedEvent(['variables']));
@@ -603,6 +605,7 @@ export class X64DebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1013, format: `${hexAddr(start)}: not mapped under the current CR3` });
       return;
     }
+    this.launched!.target.noteExternalChange();
     response.body = { bytesWritten: data.length };
     this.sendResponse(response);
     this.sendEvent(new InvalidatedEvent(['variables']));

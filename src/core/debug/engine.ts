@@ -299,9 +299,8 @@ export class DebugEngine {
       // Came back out of a callee's `ret`: jump straight to its call.
       const frames = this.stacks[n].frames;
       if (frames.length > startFrames) {
-        const call = frames[startFrames];
-        const tc = this.timeBefore(n, call.retired);
-        if (tc !== undefined && this.target.rewindTo(tc)) continue;
+        const tc = this.timeBefore(n, frames[startFrames].retired);
+        if (tc === undefined || !this.target.rewindTo(tc)) break;
       }
       const now = this.lines.levels(cpu.rip);
       const here = now.length - depth;
@@ -309,15 +308,20 @@ export class DebugEngine {
       if (seen === undefined) {
         if (onStartLine || now.length === 0) continue;
         seen = now;
-        continue;
+      } else {
+        // Keep going while still on the line we found; stop at its first instruction.
+        const hereSeen = now.length - depth;
+        const seenHere = seen.length - depth;
+        if (!(hereSeen >= 0 && seenHere >= 0 && sameChain(now, hereSeen, seen, seenHere))) {
+          // One too far (the line was entered in its middle): forward to its first instruction.
+          yield* this.stepInstruction(n, false);
+          return this.stopAt(n, this.lines.levels(cpu.rip), depth, 'step back');
+        }
       }
-      // Keep going while still on the line we found; stop at its first instruction.
-      const hereSeen = now.length - depth;
-      const seenHere = seen.length - depth;
-      if (hereSeen >= 0 && seenHere >= 0 && sameChain(now, hereSeen, seen, seenHere)) continue;
-      // One too far: go forward one instruction (the first of the line).
-      yield* this.stepInstruction(n, false);
-      return this.stopAt(n, this.lines.levels(cpu.rip), depth, 'step back');
+      // Where straight-line code enters the line: no need to look further back.
+      const level = Math.max(0, now.length - depth);
+      const pos = now[level].pos;
+      if (this.lines.bind(pos.file, pos.line).some((b) => b.address === cpu.rip && b.level === level)) break;
     }
     return this.stopAt(n, this.lines.levels(cpu.rip), depth, 'step back');
   }

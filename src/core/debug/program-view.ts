@@ -33,7 +33,7 @@ export class ProgramView {
 
   constructor(
     readonly target: DebugTarget,
-    readonly types: CTypeTable | undefined,
+    readonly types: CTypeTable,
     readonly macros: ReadonlyMap<string, CMacro> | undefined,
     private readonly expand: ((text: string) => string) | undefined,
   ) {
@@ -96,7 +96,7 @@ export class ProgramView {
     return {
       cpu: n,
       cpuCount: this.target.cpus.length,
-      types: this.types!,
+      types: this.types,
       register: (name) => readRegister(cpu, name),
       setRegister: (name, value) => writeRegister(cpu, name, value),
       symbol: (name) => {

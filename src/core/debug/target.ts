@@ -32,6 +32,8 @@ export interface DebugTarget {
   readonly replayedFrom: number;
   /** Machine time just before CPU n executed the instruction it retired as number k. */
   timeOfInstruction(n: number, k: number): number | undefined;
+  /** Registers or memory were changed from outside the program (debugger writes). */
+  noteExternalChange(): void;
   /** State the journal must carry along (shadow call stacks). */
   attach(a: JournalAttachment): void;
 }
@@ -61,6 +63,7 @@ export function userTarget(proc: LinuxProcess): DebugTarget {
       return proc.replayedFrom;
     },
     attach: (a) => proc.attachments.push(a),
+    noteExternalChange: () => proc.noteExternalChange(),
   };
 }
 
@@ -94,5 +97,6 @@ export function systemTarget(booted: BootedSystem): DebugTarget {
       return m.replayedFrom;
     },
     attach: (a) => m.attachments.push(a),
+    noteExternalChange: () => m.noteExternalChange(),
   };
 }

@@ -276,6 +276,16 @@ export class LinuxProcess {
     this.checkpoint();
   }
 
+  /**
+   * The debugger changed registers or memory: start a new epoch here so rewinding to this
+   * moment or later re-executes from the changed state, and earlier from the recorded one.
+   */
+  noteExternalChange(): void {
+    if (this.journal === null) return;
+    this.journal.checkpoint(this.cpu.retired, this.saveState(), true);
+    this.nextCheckpoint = this.cpu.retired + this.journal.interval;
+  }
+
   private checkpoint(): void {
     const journal = this.journal!;
     journal.checkpoint(this.cpu.retired, this.saveState());

@@ -65,10 +65,12 @@ export class Journal<S> {
     return this.bytes;
   }
 
-  /** Starts a new epoch at machine time `at` with the machine's state. */
-  checkpoint(at: number, state: S): void {
+  /** Starts a new epoch at machine time `at` with the machine's state. `separate`: even if an
+   * epoch starts at the same time — the state was changed from outside (a debugger write), so
+   * the time before and after the change must both stay reachable. */
+  checkpoint(at: number, state: S, separate = false): void {
     const last = this.epochs[this.epochs.length - 1];
-    if (last && last.at === at) {
+    if (last && last.at === at && !separate) {
       last.state = state;
       return;
     }

@@ -237,6 +237,16 @@ export class SystemMachine {
     this.checkpoint();
   }
 
+  /**
+   * The debugger changed registers or memory: start a new epoch here so rewinding to this
+   * moment or later re-executes from the changed state, and earlier from the recorded one.
+   */
+  noteExternalChange(): void {
+    if (this.journal === null) return;
+    this.journal.checkpoint(this.time, this.saveState(), true);
+    this.nextCheckpoint = this.time + this.journal.interval;
+  }
+
   private checkpoint(): void {
     const journal = this.journal!;
     journal.checkpoint(this.time, this.saveState());
