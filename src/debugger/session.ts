@@ -394,10 +394,17 @@ export class X64DebugSession extends LoggingDebugSession {
     if (this.launched!.target.mode === 'user') return `CPU 0 [ring ${cpu.cpl} • pid 1]`;
     const parts = [`ring ${cpu.cpl}`];
     if (cpu.halted) parts.push('halted');
-    const task = this.view!.perCpuSymbols.includes('pcpu_hot') ? evaluate('pcpu_hot.current_task', this.view!.context(n)) : undefined;
-    if (task?.ok) {
-      const name = this.view!.describe(cpu, Number(BigInt.asIntN(64, task.value.bits ?? 0n)));
-      if (name) parts.push(name.replace(/\+0x0$/, ''));
+    // The task this CPU runs, as the kernel knows it: pcpu_hot.current_task (its pid when the
+    // headers declare task_struct.pid, else the symbol it points into).
+    if (this.view!.perCpuSymbols.includes('pcpu_hot')) {
+      const ctx = this.view!.context(n);
+      const pid = evaluate('pcpu_hot.current_task->pid', ctx);
+      const task = evaluate('pcpu_hot.current_task', ctx);
+      if (pid.ok && task.ok && task.value.bits !== 0n) parts.push(`task ${pid.value.bits}`);
+      else if (task.ok && task.value.bits) {
+        const name = this.view!.describe(cpu, Number(BigInt.asIntN(64, task.value.bits)));
+        if (name) parts.push(name);
+      }
     }
     return `CPU ${n} [${parts.join(' • ')}]`;
   }

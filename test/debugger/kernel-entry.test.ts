@@ -51,7 +51,7 @@ describe('debug adapter: the kernel-entry sample', function () {
     assert.match(frames[0].name, /^entry_SYSCALL_64 \(entry_64\.S\)$/);
     assert.equal(num(await value(dc, t, '$rip')), num(await value(dc, t, 'entry_SYSCALL_64')));
     assert.equal(num(await value(dc, t, '$cs')), 0x10n);
-    assert.equal(num(await value(dc, t, '%rsp')), userRsp, 'syscall does not switch stacks');
+    assert.equal(num(await value(dc, t, '%rsp', 'hover')), userRsp, 'syscall does not switch stacks (hover on %rsp)');
     assert.equal(num(await value(dc, t, '%rcx')), userRip + 2n, 'RCX = the user RIP after syscall');
     const sep = frames.findIndex((f) => f.name === '[syscall from ring 3]');
     assert.ok(sep > 0, `a separator frame: ${frames.map((f) => f.name).join(' | ')}`);
@@ -111,8 +111,11 @@ describe('debug adapter: the kernel-entry sample', function () {
     const hit = await launchTo(userSyscall());
     const threads = (await dc.threadsRequest()).body.threads;
     assert.deepEqual(threads.map((x) => x.id), [1, 2]);
-    assert.match(threads[0].name, /^CPU 0 \[ring [03]( • .*)?\]$/);
-    assert.match(threads[1].name, /^CPU 1 \[ring [03]( • .*)?\]$/);
+    assert.match(threads[0].name, /^CPU 0 \[ring [03] • task \d+\]$/);
+    assert.match(threads[1].name, /^CPU 1 \[ring [03] • task \d+\]$/);
+    const hitCpu = hit.body.threadId - 1;
+    const pid = num(await value(dc, hit.body.threadId, 'pcpu_hot.current_task->pid'));
+    assert.ok(threads[hitCpu].name.endsWith(`task ${pid}]`), 'named after the task its pcpu_hot says it runs');
     const other = hit.body.threadId === 1 ? 2 : 1;
     const rip = await value(dc, other, '$rip');
     await stopAfter(dc, dc.nextRequest({ threadId: hit.body.threadId }));
