@@ -1,7 +1,7 @@
 /** `x64emu run`: run a static Linux x86-64 program headless. */
 import { readFileSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Vector, VECTOR_NAMES } from '../core/machine/faults.js';
+import { Vector, VECTOR_NAMES, describePageFaultErrorCode } from '../core/machine/faults.js';
 import { formatLinear } from '../core/machine/linear-memory.js';
 import type { Cpu, StopReason } from '../core/machine/cpu.js';
 import type { SymbolMap } from '../core/loader/symbols.js';
@@ -172,14 +172,7 @@ function report(proc: LinuxProcess, reason: StopReason, opts: RunOptions): numbe
 }
 
 function describePfError(code: number): string {
-  if (code < 0) return '';
-  const parts = [
-    code & 1 ? 'protection violation' : 'page not present',
-    code & 2 ? 'write' : code & 16 ? 'instruction fetch' : 'read',
-    code & 4 ? 'user mode' : 'supervisor mode',
-  ];
-  if (code & 8) parts.push('reserved bit set');
-  return ` (${parts.join(', ')})`;
+  return code < 0 ? '' : ` (${describePageFaultErrorCode(code)})`;
 }
 
 /** System mode: boot the ELF on N CPUs; COM1 goes to stdout, debug-exit ends the run. */

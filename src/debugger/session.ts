@@ -24,10 +24,11 @@ import { ProgramView } from '../core/debug/program-view.js';
 import { stackSwitchModel } from '../core/debug/stack-switch.js';
 import { assign, childrenOf, completions, evaluate, formatValue, type Value } from '../core/inspect/expression.js';
 import { controlView, msrView, registersView, segmentsView, stackView, tssView, type ViewNode } from '../core/inspect/machine-views.js';
-import { disassembleAt } from '../core/isa/disasm.js';
+import { describePageFaultErrorCode, vectorMnemonic } from '../core/machine/faults.js';
 import { explainTranslation, formatTranslation } from '../core/inspect/translation.js';
 import { LaunchArguments, LaunchError, Launched, launchProgram } from './launch.js';
 import { buildStackFrames, type FrameInfo } from './frames.js';
+import { disassembleListing } from './disassembly.js';
 
 type Provider = () => DebugProtocol.Variable[];
 
@@ -618,60 +619,11 @@ export class X64DebugSession extends LoggingDebugSession {
     this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
-  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DisassembleArgs): void {
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     const engine = this.engine;
     if (!engine) return this.noEngine(response);
-    const cpu = engine.cpus[this.selectedCpu];
-    let address = Number(BigInt.asIntN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0)));
-    const lines = this.launched!.lines;
-    // Negative instruction offsets: walk back by instruction starts known from the line table,
-    // or by decoding forward from a little earlier.
-    let skip = args.instructionOffset ?? 0;
-    if (skip < 0) {
-      const starts = this.instructionStartsBefore(cpu, address, -skip);
-      address = starts.length >= -skip ? starts[starts.length + skip] : (starts[0] ?? address);
-      skip = 0;
-    }
-    const out: DebugProtocol.DisassembledInstruction[] = [];
-    let lastLine = '';
-    for (let i = 0; out.length < args.instructionCount && i < args.instructionCount + skip; i++) {
-      const d = disassembleAt(cpu.mem, address);
-      if (i >= skip) {
-        const ins: DebugProtocol.DisassembledInstruction = {
-          address: hexAddr(address),
-          instructionBytes: [...d.bytes].map((b) => b.toString(16).padStart(2, '0')).join(' '),
-          instruction: d.text,
-        };
-        const sym = this.launched!.target.symbols.lookup(address);
-        if (sym && sym.offset === 0) ins.symbol = sym.symbol.name;
-        const levels = lines.levels(address);
-        if (levels.length > 0) {
-          const pos = levels[0].pos;
-          const key = `${pos.file}:${pos.line}`;
-          if (key !== lastLine) {
-            ins.location = new Source(basename(pos.file), pos.file);
-            ins.line = pos.line;
-            lastLine = key;
-          }
-        }
-        if (d.length === 0) ins.presentationHint = 'invalid';
-        out.push(ins);
-      }
-      address += Math.max(1, d.length);
-    }
-    response.body = { instructions: out };
+    response.body = { instructions: disassembleListing(engine.cpus[this.selectedCpu], this.launched!.lines, this.launched!.target.symbols, args) };
     this.sendResponse(response);
-  }
-
-  private instructionStartsBefore(cpu: { mem: Parameters<typeof disassembleAt>[0] }, address: number, count: number): number[] {
-    const from = address - 16 * count - 16;
-    const starts: number[] = [];
-    let a = from;
-    while (a < address) {
-      starts.push(a);
-      a += Math.max(1, disassembleAt(cpu.mem, a).length);
-    }
-    return starts.slice(-count);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
@@ -685,15 +637,15 @@ export class X64DebugSession extends LoggingDebugSession {
     const details: string[] = [f.describe()];
     if (f.vector === 14 && f.address !== undefined) {
       details.push(`CR2 = 0x${BigInt.asUintN(64, BigInt(f.address)).toString(16)}`);
-      details.push(describePfErrorCode(f.errorCode));
+      details.push(`error code 0x${f.errorCode.toString(16)}: ${describePageFaultErrorCode(f.errorCode)}`);
       const walk = explainTranslation(cpu.phys, BigInt.asUintN(64, BigInt(f.address)), cpu.cr3);
       details.push(formatTranslation(walk));
     }
     response.body = {
-      exceptionId: VECTOR_MNEMONICS[f.vector] ?? `vector ${f.vector}`,
+      exceptionId: vectorMnemonic(f.vector),
       description: details.join('\n'),
       breakMode: 'always',
-      details: { message: details.join('\n'), typeName: VECTOR_MNEMONICS[f.vector] },
+      details: { message: details.join('\n'), typeName: vectorMnemonic(f.vector) },
     };
     this.sendResponse(response);
   }
@@ -752,18 +704,6 @@ export class X64DebugSession extends LoggingDebugSession {
   private noEngine(response: DebugProtocol.Response): void {
     this.sendErrorResponse(response, { id: 1000, format: 'no program is being debugged (launch first)' });
   }
-}
-
-type DisassembleArgs = DebugProtocol.DisassembleArguments;
-
-const VECTOR_MNEMONICS: Record<number, string> = { 0: '#DE', 1: '#DB', 3: '#BP', 4: '#OF', 5: '#BR', 6: '#UD', 7: '#NM', 8: '#DF', 10: '#TS', 11: '#NP', 12: '#SS', 13: '#GP', 14: '#PF', 16: '#MF', 17: '#AC', 18: '#MC', 19: '#XM' };
-
-function describePfErrorCode(code: number): string {
-  const parts = [code & 1 ? 'protection violation' : 'page not present', code & 2 ? 'write' : 'read', code & 4 ? 'user mode' : 'supervisor mode'];
-  if (code & 8) parts.push('reserved bit set');
-  if (code & 16) parts.push('instruction fetch');
-  if (code & 32) parts.push('protection key');
-  return `error code 0x${code.toString(16)}: ${parts.join(', ')}`;
 }
 
 function parseDataId(id: string): { expression: string; size: number } {

@@ -101,3 +101,16 @@ export const fault = {
   de: (detail?: string) => new CpuFault(Vector.DE, -1, undefined, detail),
   pf: (address: bigint, code: number) => new CpuFault(Vector.PF, code, address),
 };
+
+/** A #PF error code in words: `page not present, write, user mode` (SDM 4.7). */
+export function describePageFaultErrorCode(code: number): string {
+  const parts = [code & 1 ? 'protection violation' : 'page not present', code & 2 ? 'write' : code & 16 ? 'instruction fetch' : 'read', code & 4 ? 'user mode' : 'supervisor mode'];
+  if (code & 8) parts.push('reserved bit set');
+  if (code & 32) parts.push('protection key');
+  return parts.join(', ');
+}
+
+/** The short name of a vector (`#PF`), for exception identifiers. */
+export function vectorMnemonic(vector: number): string {
+  return VECTOR_NAMES[vector]?.split(' ')[0] ?? `vector ${vector}`;
+}
