@@ -3,8 +3,8 @@
  * sources (or loads an ELF), boots the machine in user or system mode and gathers what the
  * debugger shows (line table, C types from the headers, #defines).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { buildProgram } from '../core/asm/build.js';
 import { readLineMap } from '../core/asm/link/index.js';
 import { preprocess, type CMacro } from '../core/asm/preprocess/index.js';
@@ -125,12 +125,38 @@ export function launchProgram(args: LaunchArguments, io: GuestIo): Launched {
     for (const f of pp.includedFiles) headers.add(f);
     for (const [k, v] of pp.macros) macros.set(k, v);
   }
+  // Types the assembly never includes (struct pt_regs lives in a header only C code reads):
+  // every header under the include paths, as far as a small tree goes.
+  for (const h of headersUnder(includePaths, MAX_SCANNED_HEADERS)) headers.add(h);
   // Without headers the table still knows the fixed-width and kernel integer types (casts).
   const typeRead = readCTypes([...headers], { fs: nodeFileSystem, includePaths, defines });
   const types = typeRead.types;
   for (const d of typeRead.diagnostics.filter((x: Diagnostic) => x.severity === 'error')) io.output(`types: ${formatDiagnostic(d)}\n`, 'console');
   const expand = createMacroExpander(macros);
   return { target, lines: new LineTable(lineRecords), types, macros, expand, programName: name, journal: args.journal !== false };
+}
+
+const MAX_SCANNED_HEADERS = 200;
+
+function headersUnder(dirs: string[], limit: number): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 4 || out.length >= limit) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (out.length >= limit) return;
+      const p = join(dir, name);
+      if (name.endsWith('.h')) out.push(p);
+      else if (!name.includes('.')) walk(p, depth + 1);
+    }
+  };
+  dirs.forEach((d) => walk(d, 0));
+  return out;
 }
 
 function normaliseDefines(d: LaunchArguments['defines']): Array<[string, string]> {

@@ -92,12 +92,24 @@ describe('debug adapter: the kernel-entry sample', function () {
     assert.equal(num(await value(dc, t, '%rsp')), top, 'RSP = pcpu_hot.top_of_stack');
     const after = await scope(dc, t, 'Registers');
     assert.ok(after.get('rsp')!.presentationHint?.attributes?.includes('changed'), 'the changed RSP is marked');
+    const pid = num(await value(dc, t, 'pcpu_hot.current_task->pid'));
+    assert.match(after.get('rsp')!.value, new RegExp(`<kernel stack of task ${pid} \\(top\\)`), 'RSP is annotated with whose stack it is');
 
     // stepBack restores the state before the load exactly.
     await stopAfter(dc, dc.stepBackRequest({ threadId: t }));
     assert.equal((await topFrames(dc, t))[0].line, hotLine());
     const back = await scope(dc, t, 'Registers');
     for (const [name, v] of before) assert.equal(back.get(name)!.value, v.value, `${name} after stepBack`);
+
+    // Once the hardware-style frame is pushed, the Stack scope shows pt_regs, typed.
+    for (let i = 0; i < 6; i++) await stopAfter(dc, dc.nextRequest({ threadId: t }));
+    const stackScope = await scope(dc, t, 'Stack');
+    const ptRegs = stackScope.get("pt_regs (top of this task's stack)");
+    assert.ok(ptRegs && ptRegs.variablesReference > 0, [...stackScope.keys()].join(', '));
+    const fields = new Map((await dc.variablesRequest({ variablesReference: ptRegs.variablesReference })).body.variables.map((v) => [v.name, v]));
+    assert.equal(num(fields.get('sp')!.value), userRsp, 'pt_regs->sp = the user RSP');
+    assert.equal(num(fields.get('ip')!.value), userRip + 2n, 'pt_regs->ip = the user RIP after syscall');
+    assert.equal(num(fields.get('ss')!.value), 0x2bn);
 
     // stepOut of the kernel: back in user mode after the syscall, on the user stack.
     await stopAfter(dc, dc.stepOutRequest({ threadId: t }));

@@ -9,10 +9,12 @@ import { GPR_NAMES, SEG_NAMES, type Cpu } from '../machine/cpu.js';
 import { Access } from '../machine/paging.js';
 import { explainTranslation, formatTranslation } from '../inspect/translation.js';
 import type { CTypeTable } from '../inspect/ctypes.js';
-import type { EvalContext } from '../inspect/expression.js';
+import { evaluate, type EvalContext } from '../inspect/expression.js';
 import type { DebugTarget } from './target.js';
 
 const PERCPU_SECTION = '.data..percpu';
+/** x86-64 kernel stacks are 16 KiB (THREAD_SIZE); the seed's 8 KiB is the 32-bit value. */
+const THREAD_SIZE = 16 << 10;
 const SUBREGS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => [number, number, number]]> = [
   // [slot, byte offset, size]
   [/^e(ax|cx|dx|bx|sp|bp|si|di)$/, (m) => [GPR_NAMES.indexOf(('r' + m[1]) as never), 0, 4]],
@@ -30,6 +32,8 @@ export class ProgramView {
   readonly perCpuSymbols: string[];
   private readonly perCpuSet: Set<string>;
   private readonly names: string[];
+  /** Size of the per-CPU template (each CPU's area holds a copy). */
+  private readonly perCpuSize: number;
 
   constructor(
     readonly target: DebugTarget,
@@ -39,6 +43,7 @@ export class ProgramView {
   ) {
     const sections = target.image.sections;
     const percpu = sections.findIndex((s) => s.name === PERCPU_SECTION);
+    this.perCpuSize = percpu < 0 ? 0 : sections[percpu].size;
     const syms = target.image.symbols.filter((s) => s.name !== '' && s.type !== 3 && s.type !== 4 && s.section !== 0);
     this.perCpuSymbols = percpu < 0 ? [] : [...new Set(syms.filter((s) => s.section === percpu).map((s) => s.name))].sort();
     this.perCpuSet = new Set(this.perCpuSymbols);
@@ -79,15 +84,47 @@ export class ProgramView {
       const base = this.perCpuBase(cpu, n);
       if (base === undefined || base === 0n) continue;
       const off = address - Number(base);
-      if (off < 0 || off > 0x100000) continue;
+      if (off < 0 || off >= this.perCpuSize) continue;
       const hit = this.target.symbols.lookup(off);
       if (hit && this.perCpuSet.has(hit.symbol.name)) return `CPU ${n}: ${hit.offset ? `${hit.symbol.name}+0x${hit.offset.toString(16)}` : hit.symbol.name}`;
     }
+    const task = this.taskStacks(cpu).find((t) => address >= t.lo && address <= t.hi);
     const sym = this.target.symbols.format(address);
+    if (task) return `kernel stack of task ${task.pid}${address === task.hi ? ' (top)' : ''}${sym ? `: ${sym}` : ''}`;
     if (sym) return sym;
     if (this.target.mode === 'user' && address > 0x7ff000000000 && address < 0x800000000000) return 'user stack';
     return undefined;
   }
+
+  /**
+   * Kernel stacks of the tasks the headers declare (`tasks[]` of struct task_struct with
+   * `stack` and `pid`, as the kernel sample does), for annotations; computed once per stop.
+   */
+  private taskStacks(cpu: Cpu): Array<{ lo: number; hi: number; pid: bigint }> {
+    if (this.stacksAt?.time === this.target.time) return this.stacksAt.stacks;
+    const stacks: Array<{ lo: number; hi: number; pid: bigint }> = [];
+    const tasks = this.types.variable('tasks')?.type;
+    if (tasks?.kind === 'array' && tasks.length !== undefined && !this.computingStacks) {
+      this.computingStacks = true;
+      try {
+        const ctx = this.context(cpu.cpuNumber);
+        for (let i = 0; i < tasks.length; i++) {
+          const base = evaluate(`tasks[${i}].stack`, ctx);
+          const pid = evaluate(`tasks[${i}].pid`, ctx);
+          if (!base.ok || !pid.ok || base.value.bits === 0n) continue;
+          const lo = Number(BigInt.asIntN(64, base.value.bits));
+          stacks.push({ lo, hi: lo + THREAD_SIZE, pid: pid.value.bits });
+        }
+      } finally {
+        this.computingStacks = false;
+      }
+    }
+    this.stacksAt = { time: this.target.time, stacks };
+    return stacks;
+  }
+
+  private stacksAt: { time: number; stacks: Array<{ lo: number; hi: number; pid: bigint }> } | undefined;
+  private computingStacks = false;
 
   /** The expression context of CPU n (its registers, page tables and per-CPU copy). */
   context(n: number): EvalContext {
