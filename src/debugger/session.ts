@@ -196,7 +196,10 @@ export class X64DebugSession extends LoggingDebugSession {
       return;
     }
     const r = evaluate(expression, view.context(this.selectedCpu));
-    if (!r.ok || r.value.lvalue?.kind !== 'memory') {
+    if (r.ok && r.value.lvalue?.kind === 'register') {
+      const register = r.value.lvalue.name;
+      response.body = { dataId: JSON.stringify({ register }), description: `%${register} on any CPU (the machine then runs one instruction at a time)`, accessTypes: ['write'], canPersist: true };
+    } else if (!r.ok || r.value.lvalue?.kind !== 'memory') {
       response.body = { dataId: null, description: r.ok ? `${expression} is not in memory` : r.message };
     } else {
       const size = args.bytes ?? Math.min(8, Math.max(1, sizeOfValue(r.value)));
@@ -209,7 +212,8 @@ export class X64DebugSession extends LoggingDebugSession {
     const engine = this.requireEngine(response);
     if (!engine) return;
     const specs = args.breakpoints.map((b) => {
-      const { expression, size } = parseDataId(b.dataId);
+      const { expression, size, register } = parseDataId(b.dataId);
+      if (register) return { ranges: [], register, access: 'write' as const, description: `%${register}`, condition: b.condition, hitCondition: b.hitCondition };
       // The expression on every CPU: a per-CPU variable is watched in each CPU's copy.
       const ranges = new Map<number, { start: number; length: number }>();
       for (let n = 0; n < engine.cpus.length; n++) {
@@ -221,7 +225,8 @@ export class X64DebugSession extends LoggingDebugSession {
       return { ranges: [...ranges.values()], access: b.accessType ?? 'write', description: expression, condition: b.condition, hitCondition: b.hitCondition };
     });
     const bound = engine.breakpoints.setData(specs);
-    response.body = { breakpoints: bound.map((b, i) => ({ id: b.id, verified: specs[i].ranges.length > 0, message: specs[i].ranges.length > 0 ? undefined : 'not mapped on any CPU' })) };
+    const ok = (i: number) => specs[i].ranges.length > 0 || specs[i].register !== undefined;
+    response.body = { breakpoints: bound.map((b, i) => ({ id: b.id, verified: ok(i), message: ok(i) ? undefined : 'not mapped on any CPU' })) };
     this.sendResponse(response);
   }
 
@@ -706,9 +711,10 @@ export class X64DebugSession extends LoggingDebugSession {
   }
 }
 
-function parseDataId(id: string): { expression: string; size: number } {
+function parseDataId(id: string): { expression: string; size: number; register?: string } {
   try {
-    const v = JSON.parse(id) as { expression: string; size: number };
+    const v = JSON.parse(id) as { expression?: string; size?: number; register?: string };
+    if (typeof v.register === 'string') return { expression: `$${v.register}`, size: 8, register: v.register };
     return { expression: String(v.expression), size: Math.max(1, Math.min(8, Number(v.size) || 8)) };
   } catch {
     return { expression: id, size: 8 };

@@ -154,6 +154,24 @@ describe('debug adapter: the kernel-entry sample', function () {
     assert.equal(num(await value(dc, n, 'cpu_tss_rw.x86_tss.sp2')), num(await value(dc, n, '%rsp')));
   });
 
+  it('a register data breakpoint on CR3 (from the Control scope) stops right after SWITCH_TO_KERNEL_CR3 writes it', async () => {
+    const hit = await launchTo(userSyscall());
+    const t = hit.body.threadId;
+    const [top] = await topFrames(dc, t);
+    const control = (await dc.scopesRequest({ frameId: top.id })).body.scopes.find((s) => s.name === 'Control')!;
+    const info = await dc.customRequest('dataBreakpointInfo', { name: 'cr3', variablesReference: control.variablesReference });
+    assert.ok(info.body.dataId, info.body.description);
+    assert.deepEqual(info.body.accessTypes, ['write']);
+    await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId }] });
+    const userCr3 = num(await value(dc, t, '$cr3'));
+    const stop = await stopAfter(dc, dc.continueRequest({ threadId: t }));
+    assert.equal(stop.body.reason, 'data breakpoint');
+    assert.equal(stop.body.threadId, t, 'the same CPU, on its way into the kernel');
+    assert.match(stop.body.description ?? '', new RegExp(`%cr3 changed: 0x${userCr3.toString(16)} → 0x`));
+    assert.equal((await topFrames(dc, t))[0].line, hotLine());
+    assert.equal(num(await value(dc, t, '$cr3')) & 0x1800n, 0n);
+  });
+
   it('a conditional breakpoint and a logpoint', async () => {
     await dc.initializeRequest();
     await dc.launch(kernelLaunch());

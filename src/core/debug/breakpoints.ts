@@ -26,6 +26,8 @@ export interface DataBreakpoint extends BreakpointSpec {
   id: number;
   /** Physical ranges watched (one per CPU for a per-CPU variable). */
   ranges: Array<{ start: number; length: number }>;
+  /** A register watched instead of memory (written on any CPU). */
+  register?: string;
   access: 'read' | 'write' | 'readWrite';
   description: string;
   hits: number;

@@ -13,6 +13,7 @@ import { ShadowCallStack } from '../machine/call-stack.js';
 import type { SystemStop } from '../machine/system-machine.js';
 import { signalFor } from '../loader/signals.js';
 import { BreakpointTable, hitConditionMet } from './breakpoints.js';
+import { readRegister } from './program-view.js';
 import { Level, LineTable, samePos } from './line-table.js';
 import type { DebugTarget } from './target.js';
 
@@ -94,6 +95,7 @@ export class DebugEngine {
   *continue(): Run {
     if (this.exited) return this.exitStop();
     if (this.fatal) return this.die();
+    if (this.breakpoints.data.some((d) => d.register)) return yield* this.continueWatchingRegisters();
     let skipCpu = this.lastCpu;
     for (;;) {
       const stop = this.target.run(CHUNK, this.cpus[skipCpu].rip, skipCpu);
@@ -105,6 +107,44 @@ export class DebugEngine {
       const decided = this.decide(stop);
       if (decided) return decided;
       skipCpu = stop.cpu;
+    }
+  }
+
+  /**
+   * Continue with register data breakpoints: registers have no watch hardware to lean on, so
+   * the machine runs one instruction at a time (in its normal schedule) and the watched
+   * registers of every CPU are compared after each. Slower (a few MIPS), exact.
+   */
+  private *continueWatchingRegisters(): Run {
+    const watched = this.breakpoints.data.filter((d) => d.register);
+    const read = () => this.cpus.map((c) => watched.map((d) => readRegister(c, d.register!)));
+    let before = read();
+    let skipCpu = this.lastCpu;
+    let skip = this.cpus[skipCpu].rip;
+    for (let steps = 1; ; steps++) {
+      const stop = this.target.run(1, skip, skipCpu);
+      skip = NaN;
+      if (stop.kind !== 'limit') {
+        const decided = this.decide(stop);
+        if (decided) return decided;
+        skipCpu = stop.cpu;
+        skip = this.cpus[skipCpu].rip;
+      }
+      const after = read();
+      for (let n = 0; n < this.cpus.length; n++) {
+        const k = watched.findIndex((_d, i) => after[n][i] !== before[n][i]);
+        if (k < 0) continue;
+        const d = watched[k];
+        const was = before[n][k];
+        before = after;
+        if (!this.passes(d, n)) continue;
+        this.lastCpu = n;
+        this.hidden[n] = 0;
+        const hex = (v: bigint | undefined) => '0x' + (v ?? 0n).toString(16);
+        return { kind: 'stopped', reason: 'data breakpoint', cpu: n, description: `%${d.register} changed: ${hex(was)} → ${hex(after[n][k])}`, breakpointIds: [d.id] };
+      }
+      before = after;
+      if (steps % 50_000 === 0) yield;
     }
   }
 

@@ -45,7 +45,8 @@ export class ProgramView {
     const percpu = sections.findIndex((s) => s.name === PERCPU_SECTION);
     this.perCpuSize = percpu < 0 ? 0 : sections[percpu].size;
     const syms = target.image.symbols.filter((s) => s.name !== '' && s.type !== 3 && s.type !== 4 && s.section !== 0);
-    this.perCpuSymbols = percpu < 0 ? [] : [...new Set(syms.filter((s) => s.section === percpu).map((s) => s.name))].sort();
+    // Variables only: the linker's section bounds (__per_cpu_start/_end) are not per-CPU data.
+    this.perCpuSymbols = percpu < 0 ? [] : [...new Set(syms.filter((s) => s.section === percpu && !/^__per_cpu_/.test(s.name)).map((s) => s.name))].sort();
     this.perCpuSet = new Set(this.perCpuSymbols);
     this.names = [...new Set(syms.map((s) => s.name))];
   }
