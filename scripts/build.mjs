@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const entries = [{ in: 'src/cli/main.ts', out: 'cli' }, { in: 'src/debugger/stdio.ts', out: 'debug-adapter' }];
 entries.push({ in: 'src/language/server.ts', out: 'language-server' });
+// The VS Code extension; `vscode` is provided by the extension host at run time.
+entries.push({ in: 'src/extension/extension.ts', out: 'extension' });
 
 mkdirSync('dist', { recursive: true });
 await build({
@@ -20,6 +22,7 @@ await build({
   sourcemap: true,
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
+  external: ['vscode'],
 });
 const icedDir = dirname(require.resolve('iced-x86/package.json'));
 copyFileSync(join(icedDir, 'iced_x86_bg.wasm'), 'dist/iced_x86_bg.wasm');

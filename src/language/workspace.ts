@@ -3,8 +3,8 @@
  * kept up to date as documents change) analysed with the folder's include paths and defines.
  * A header is answered from the units that include it.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import type { SymbolInfo } from '../core/asm/gas/index.js';
 import { analyse, type Analysis, type UnitOptions } from './analysis.js';
 import { HostFileSystem } from './host-fs.js';
@@ -33,7 +33,13 @@ export class Workspace {
 
   optionsFor(file: string): UnitOptions {
     const folder = this.folders.filter((f) => file === f || file.startsWith(f.endsWith(sep) ? f : f + sep)).sort((a, b) => b.length - a.length)[0];
-    return (folder && this.options.get(folder)) || this.defaultOptions;
+    const options = (folder && this.options.get(folder)) || this.defaultOptions;
+    // Kernel-style trees keep their headers in an `include/` beside the sources: without
+    // configured include paths, use it (as the build's -I would), so a folder opened on its own
+    // does not drown in missing-include errors.
+    if (options.includePaths.length > 0) return options;
+    const beside = join(dirname(file), 'include');
+    return existsSync(beside) && statSync(beside).isDirectory() ? { ...options, includePaths: [beside] } : options;
   }
 
   isSource(file: string): boolean {

@@ -170,3 +170,19 @@ describe('language server on the kernel sample (LSP over stdio)', function () {
     assert.ok(!names.includes('asm_exc_divide_error'));
   });
 });
+
+describe('language server on a kernel-style folder opened with no settings', function () {
+  this.timeout(60_000);
+
+  it('finds the headers in the include/ folder beside the sources (no missing-include errors)', async () => {
+    const client = new TestClient({});
+    try {
+      await client.initialize(SAMPLE);
+      await client.open(ENTRY);
+      const d = await client.waitForDiagnostics(ENTRY);
+      assert.deepEqual(d.filter((x) => x.severity === 1).map((x) => x.message), []);
+    } finally {
+      await client.stop();
+    }
+  });
+});

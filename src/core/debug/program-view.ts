@@ -15,6 +15,8 @@ import type { DebugTarget } from './target.js';
 const PERCPU_SECTION = '.data..percpu';
 /** x86-64 kernel stacks are 16 KiB (THREAD_SIZE); the seed's 8 KiB is the 32-bit value. */
 const THREAD_SIZE = 16 << 10;
+/** How far past a symbol an address may lie and still be named after it. */
+const NEAR_SYMBOL = 1 << 20;
 const SUBREGS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => [number, number, number]]> = [
   // [slot, byte offset, size]
   [/^e(ax|cx|dx|bx|sp|bp|si|di)$/, (m) => [GPR_NAMES.indexOf(('r' + m[1]) as never), 0, 4]],
@@ -89,12 +91,13 @@ export class ProgramView {
       const hit = this.target.symbols.lookup(off);
       if (hit && this.perCpuSet.has(hit.symbol.name)) return `CPU ${n}: ${hit.offset ? `${hit.symbol.name}+0x${hit.offset.toString(16)}` : hit.symbol.name}`;
     }
-    const task = this.taskStacks(cpu).find((t) => address >= t.lo && address <= t.hi);
-    const sym = this.target.symbols.format(address);
-    if (task) return `kernel stack of task ${task.pid}${address === task.hi ? ' (top)' : ''}${sym ? `: ${sym}` : ''}`;
-    if (sym) return sym;
     if (this.target.mode === 'user' && address > 0x7ff000000000 && address < 0x800000000000) return 'user stack';
-    return undefined;
+    const task = this.taskStacks(cpu).find((t) => address >= t.lo && address <= t.hi);
+    // A symbol far below the address (an unsized one such as `_end`) does not name it.
+    const hit = this.target.symbols.lookup(address);
+    const sym = hit && hit.offset < NEAR_SYMBOL ? this.target.symbols.format(address) : '';
+    if (task) return `kernel stack of task ${task.pid}${address === task.hi ? ' (top)' : ''}${sym ? `: ${sym}` : ''}`;
+    return sym || undefined;
   }
 
   /**

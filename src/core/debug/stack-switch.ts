@@ -146,7 +146,13 @@ export function stackSwitchModel(view: ProgramView, n: number): StackSwitchModel
     kernelStack: kernelRange
       ? {
           top: hex(kernelRange.hi),
-          slots: on === 'kernel' ? slots(rsp, KERNEL_SLOT_COUNT, kernelRange.hi, fieldAt) : ptBase !== undefined ? slots(ptBase, ptSize! / 8, kernelRange.hi, fieldAt) : [],
+          // From RSP, or from the pt_regs frame's base while RSP is above it (still being built).
+          slots:
+            on === 'kernel'
+              ? slots(ptBase !== undefined && ptBase < rsp ? ptBase : rsp, KERNEL_SLOT_COUNT, kernelRange.hi, fieldAt)
+              : ptBase !== undefined
+                ? slots(ptBase, ptSize! / 8, kernelRange.hi, fieldAt)
+                : [],
           live: on === 'kernel',
           ptRegsFrame: ptBase !== undefined ? { base: hex(ptBase), top: hex(kernelRange.hi) } : undefined,
           ptRegs,
