@@ -26,6 +26,7 @@ import { assign, childrenOf, completions, evaluate, formatValue, type Value } fr
 import { controlView, msrView, registersView, segmentsView, stackView, tssView, type ViewNode } from '../core/inspect/machine-views.js';
 import { describePageFaultErrorCode, vectorMnemonic } from '../core/machine/faults.js';
 import { explainTranslation, formatTranslation } from '../core/inspect/translation.js';
+import { registersUsed } from '../core/inspect/registers-used.js';
 import { LaunchArguments, LaunchError, Launched, launchProgram } from './launch.js';
 import { buildStackFrames, type FrameInfo } from './frames.js';
 import { disassembleListing } from './disassembly.js';
@@ -671,8 +672,22 @@ export class X64DebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
-  /** `x64emu.stackSwitch` {threadId}: the Stack Switch view's data for that CPU. */
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: { threadId?: number }): void {
+  /**
+   * `x64emu.stackSwitch` {threadId}: the Stack Switch view's data for that CPU.
+   * `x64emu.registersUsed` {frameId}: the registers the frame's instruction reads and writes,
+   * implicit ones included (the editor's inline values).
+   */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: { threadId?: number; frameId?: number }): void {
+    if (command === 'x64emu.registersUsed') {
+      const frame = args?.frameId !== undefined ? this.frames.get(args.frameId) : undefined;
+      if (!frame || !this.engine) {
+        this.sendErrorResponse(response, { id: 1006, format: `no frame ${args?.frameId} (frames change at every stop)` });
+        return;
+      }
+      response.body = { registers: registersUsed(this.engine.cpus[frame.cpu].mem.peek(frame.address, 15), frame.address) };
+      this.sendResponse(response);
+      return;
+    }
     if (command !== 'x64emu.stackSwitch') {
       this.sendErrorResponse(response, { id: 1098, format: `unknown request '${command}'` });
       return;

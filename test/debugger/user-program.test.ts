@@ -108,6 +108,17 @@ describe('debug adapter: a user-mode program (fib.S)', function () {
     assert.equal(bytes.readBigUInt64LE(0), num(await value(dc, t, '*(u64 *)$rsp')));
   });
 
+  it('x64emu.registersUsed names the registers an instruction uses without naming them', async () => {
+    const syscallLine = lineOf(FIB, /^\s*syscall\s*$/, /^print_u64:/);
+    const hit = await launch([syscallLine]);
+    const [top] = await topFrames(dc, hit.body.threadId);
+    assert.equal(top.line, syscallLine);
+    const used = await dc.customRequest('x64emu.registersUsed', { frameId: top.id });
+    const byName = new Map(used.body.registers.map((r: { name: string; access: string }) => [r.name, r.access]));
+    assert.equal(byName.get('rcx'), 'write', 'syscall overwrites RCX with the return address');
+    assert.equal(byName.get('r11'), 'write', 'and R11 with RFLAGS');
+  });
+
   it('runs to the end: the output, then exited with the status', async () => {
     await dc.initializeRequest();
     await dc.launch({ program: FIB });

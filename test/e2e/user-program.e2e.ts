@@ -40,6 +40,25 @@ describe('e2e: F5 on a lone user-mode .S file', function () {
     assert.match(await view.locator('.hint').innerText(), /user-mode program has one stack/);
     await vs.screenshot('user-stack-switch-view');
 
+    // On a `syscall` line the inline values include what it uses without naming: RCX, R11.
+    await vs.focusEditor('fib.S');
+    await vs.gotoLine(58);
+    await vs.page.keyboard.press('F9');
+    await vs.page.keyboard.press('F5');
+    await vs.waitForRow('Call Stack', /print_u64 \(fib\.S\).*fib\.S 58:/, 60_000);
+    const end = Date.now() + 20_000;
+    let shown = '';
+    while (Date.now() < end && !/%r11 = 0x/.test(shown)) {
+      shown = await vs.page.evaluate(() => {
+        const lines = Array.from(document.querySelectorAll('.editor-instance .view-line')).map((l) => (l.textContent ?? '').replace(/\s+/g, ' ').trim());
+        return lines.find((t) => /^\W*syscall\b/.test(t)) ?? lines.join(' | ');
+      });
+      await vs.page.waitForTimeout(200);
+    }
+    assert.match(shown, /%rcx = 0x[0-9a-f]+/, `inline values on the syscall line: ${shown}`);
+    assert.match(shown, /%r11 = 0x[0-9a-f]+/);
+    await vs.screenshot('user-syscall-inline-values');
+
     // Remove the breakpoint and run to the end: fib(15) = 610 is the last line printed.
     await vs.focusEditor('fib.S');
     await vs.command('Remove All Breakpoints');
