@@ -63,8 +63,25 @@ describe('e2e: language support on the kernel-entry sample', function () {
     const problems = vs.page.locator('.statusbar-item', { has: vs.page.locator('.codicon-error') }).first();
     assert.match(await problems.innerText(), /[1-9]/, 'the Problems count in the status bar');
     await vs.screenshot('diagnostic-while-typing');
-    // Put the file back (it is a scratch copy; nothing was saved).
-    await vs.page.keyboard.press('Control+Z');
+    // Put the file back as it is on disk (a scratch copy; nothing was saved).
+    await vs.command('File: Revert File');
     await squiggle.first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('"Show Expanded Macro at Cursor" opens the expansion beside the source', async () => {
+    await vs.focusEditor('entry_64.S');
+    const lines = readFileSync(resolve('samples/kernel-entry/entry_64.S'), 'utf8').split('\n');
+    await vs.gotoLine(lines.findIndex((l) => /SWITCH_TO_KERNEL_CR3 scratch_reg=%rax/.test(l)) + 1);
+    await vs.page.keyboard.press('Home');
+    await vs.command('x64emu: Show Expanded Macro at Cursor');
+    const end = Date.now() + 30_000;
+    let shown: string[] = [];
+    while (Date.now() < end && !shown.some((t) => /expansion of SWITCH_TO_KERNEL_CR3/i.test(t))) {
+      shown = await vs.page.evaluate(() => Array.from(document.querySelectorAll('.editor-instance .view-line')).map((l) => (l.textContent ?? '').replace(/\s+/g, ' ').trim()));
+      await vs.page.waitForTimeout(200);
+    }
+    assert.ok(shown.some((t) => /expansion of SWITCH_TO_KERNEL_CR3/i.test(t)), shown.join('\n'));
+    assert.ok(shown.some((t) => /movq %cr3, ?%rax/.test(t)), shown.join('\n'));
+    await vs.screenshot('expanded-macro');
   });
 });

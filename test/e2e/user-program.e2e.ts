@@ -69,5 +69,18 @@ describe('e2e: F5 on a lone user-mode .S file', function () {
     const text = await console.innerText();
     assert.match(text, /\b610\b/, text);
     await vs.screenshot('user-finished');
+
+    // Run Without Debugging: the whole run traced, one line per instruction, in an Output channel.
+    await vs.focusEditor('fib.S');
+    await vs.command('x64emu: Run Without Debugging (trace to Output)');
+    const traceEnd = Date.now() + 60_000;
+    let output = '';
+    while (Date.now() < traceEnd && !/x64emu exited with status 0/.test(output)) {
+      output = await vs.page.evaluate(() => Array.from(document.querySelectorAll('.part.panel .view-line')).map((l) => (l.textContent ?? '').replace(/\s+/g, ' ')).join('\n'));
+      await vs.page.waitForTimeout(300);
+    }
+    assert.match(output, /x64emu exited with status 0/, output);
+    assert.match(output, /0x0000004[0-9a-f]+ (print_u64|_start|fib)\+0x[0-9a-f]+ /, 'trace lines: address, symbol+offset');
+    await vs.screenshot('user-trace-output');
   });
 });
