@@ -22,7 +22,7 @@ import { basename } from 'node:path';
 import { DebugEngine, EXCEPTION_FILTERS, type EngineStop } from '../core/debug/engine.js';
 import { ProgramView } from '../core/debug/program-view.js';
 import { stackSwitchModel } from '../core/debug/stack-switch.js';
-import { assign, childrenOf, completions, evaluate, formatValue, type Value } from '../core/inspect/expression.js';
+import { assign, childCount, childrenOf, completions, evaluate, formatValue, type Value } from '../core/inspect/expression.js';
 import { controlView, msrView, registersView, segmentsView, stackView, tssView, type ViewNode } from '../core/inspect/machine-views.js';
 import { describePageFaultErrorCode, vectorMnemonic } from '../core/machine/faults.js';
 import { explainTranslation, formatTranslation } from '../core/inspect/translation.js';
@@ -31,7 +31,11 @@ import { LaunchArguments, LaunchError, Launched, launchProgram } from './launch.
 import { buildStackFrames, type FrameInfo } from './frames.js';
 import { disassembleListing } from './disassembly.js';
 
-type Provider = () => DebugProtocol.Variable[];
+/** Children of a variables reference; paged ones (large arrays) take the requested window. */
+type Provider = ((start?: number, count?: number) => DebugProtocol.Variable[]) & { paged?: boolean };
+
+/** Arrays longer than this are shown in pages (VS Code's [0..99] groups). */
+const ARRAY_PAGE = 100;
 
 const hexAddr = (n: number) => '0x' + BigInt.asUintN(64, BigInt(n)).toString(16);
 
@@ -487,8 +491,8 @@ export class X64DebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1007, format: `no variables reference ${args.variablesReference} (references change at every stop)` });
       return;
     }
-    let vars = provider();
-    if (args.start !== undefined || args.count) vars = vars.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : undefined);
+    let vars = provider(args.start, args.count);
+    if (!provider.paged && (args.start !== undefined || args.count)) vars = vars.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : undefined);
     response.body = { variables: vars };
     this.sendResponse(response);
   }
@@ -523,13 +527,20 @@ export class X64DebugSession extends LoggingDebugSession {
   private valueVariable(name: string, evaluateName: string, r: ReturnType<typeof evaluate>, n: number): DebugProtocol.Variable {
     if (!r.ok) return { name, value: `<${r.message}>`, variablesReference: 0, evaluateName };
     const ctx = this.view!.context(n);
-    const kids = childrenOf(r.value, ctx);
+    const kids = childCount(r.value);
+    const paged = r.value.type.kind === 'array' && kids > ARRAY_PAGE;
+    const children: Provider = (start, count) =>
+      childrenOf(r.value, this.view!.context(n), { evaluateName, start: start ?? 0, count: count ?? (paged ? ARRAY_PAGE : kids) }).map((c) =>
+        this.valueVariable(c.name, c.evaluateName, { ok: true, value: c.value }, n),
+      );
+    children.paged = paged;
     return this.mark({
       name,
       value: formatValue(r.value, ctx),
       evaluateName,
       type: r.value.type ? typeName(r.value) : undefined,
-      variablesReference: kids.length > 0 ? this.ref(() => childrenOf(r.value, this.view!.context(n)).map((c) => this.valueVariable(c.name, c.evaluateName, { ok: true, value: c.value }, n))) : 0,
+      variablesReference: kids > 0 ? this.ref(children) : 0,
+      indexedVariables: paged ? kids : undefined,
       memoryReference: r.value.lvalue?.kind === 'memory' ? hexAddr(Number(BigInt.asIntN(64, r.value.lvalue.address))) : undefined,
     });
   }
@@ -583,7 +594,7 @@ export class X64DebugSession extends LoggingDebugSession {
       return;
     }
     const v = this.valueVariable(args.expression, args.expression, r, n);
-    response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+    response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
     this.sendResponse(response);
   }
 

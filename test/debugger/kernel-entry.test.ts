@@ -51,6 +51,9 @@ describe('debug adapter: the kernel-entry sample', function () {
     assert.match(frames[0].name, /^entry_SYSCALL_64 \(entry_64\.S\)$/);
     assert.equal(num(await value(dc, t, '$rip')), num(await value(dc, t, 'entry_SYSCALL_64')));
     assert.equal(num(await value(dc, t, '$cs')), 0x10n);
+    assert.equal(num(await value(dc, t, '$lstar')), num(await value(dc, t, 'entry_SYSCALL_64')), 'the MSRs evaluate too (LSTAR)');
+    const msrs = await scope(dc, t, 'MSRs');
+    for (const [name, v] of msrs) if (v.evaluateName) assert.ok(await value(dc, t, v.evaluateName), `${name}: ${v.evaluateName} evaluates`);
     assert.equal(num(await value(dc, t, '%rsp', 'hover')), userRsp, 'syscall does not switch stacks (hover on %rsp)');
     assert.equal(num(await value(dc, t, '%rcx')), userRip + 2n, 'RCX = the user RIP after syscall');
     const sep = frames.findIndex((f) => f.name === '[syscall from ring 3]');
@@ -133,6 +136,40 @@ describe('debug adapter: the kernel-entry sample', function () {
     await stopAfter(dc, dc.nextRequest({ threadId: hit.body.threadId }));
     assert.equal(await value(dc, other, '$rip'), rip, 'stepping one CPU leaves the other where it was');
     assert.equal(await value(dc, 1, 'per_cpu(pcpu_hot, 1).current_task'), await value(dc, 2, 'pcpu_hot.current_task'));
+  });
+
+  it('every value shown in every scope has an evaluateName that evaluates (Add to Watch works)', async () => {
+    const hit = await launchTo(hotLine(), ENTRY);
+    const t = hit.body.threadId;
+    const [top] = await topFrames(dc, t);
+    const scopes = (await dc.scopesRequest({ frameId: top.id })).body.scopes;
+    let checked = 0;
+    const visit = async (ref: number, depth: number): Promise<void> => {
+      for (const v of (await dc.variablesRequest({ variablesReference: ref })).body.variables) {
+        if (v.evaluateName) {
+          const r = await dc.evaluateRequest({ expression: v.evaluateName, frameId: top.id, context: 'watch' }).catch((e: Error) => {
+            throw new Error(`${v.name}: ${v.evaluateName}: ${e.message}`);
+          });
+          assert.ok(r.body.result.length > 0, `${v.name}: ${v.evaluateName}`);
+          checked++;
+        }
+        if (v.variablesReference > 0 && depth < 1) await visit(v.variablesReference, depth + 1);
+      }
+    };
+    for (const s of scopes) await visit(s.variablesReference, 0);
+    assert.ok(checked > 80, `${checked} values checked`);
+  });
+
+  it('a large array (the 512-word entry stack) is shown in pages, each element addressable', async () => {
+    const hit = await launchTo(hotLine(), ENTRY);
+    const [top] = await topFrames(dc, hit.body.threadId);
+    const r = await dc.evaluateRequest({ expression: 'cpu_entry_stack.stack', frameId: top.id, context: 'watch' });
+    const arrayRef = r.body.variablesReference;
+    assert.ok(arrayRef > 0);
+    assert.equal(r.body.indexedVariables, 512);
+    const page = (await dc.variablesRequest({ variablesReference: arrayRef, filter: 'indexed', start: 500, count: 12 })).body.variables;
+    assert.deepEqual(page.map((v) => v.name), [...Array(12).keys()].map((i) => `[${500 + i}]`));
+    assert.equal(page[11].evaluateName, 'cpu_entry_stack.stack[511]');
   });
 
   it('a data breakpoint on cpu_tss_rw.x86_tss.sp2 stops on the store, on either CPU', async () => {

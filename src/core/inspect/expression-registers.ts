@@ -13,7 +13,7 @@ const NUMBERED = [8, 9, 10, 11, 12, 13, 14, 15].map((n) => `r${n}`);
 /** [names, width in bits] — data, not code. */
 const REGISTER_WIDTHS: ReadonlyArray<readonly [readonly string[], 8 | 16 | 32 | 64]> = [
   [[...GPR64, ...NUMBERED, 'rip', 'rflags'], 64],
-  [['fs_base', 'gs_base', 'kernel_gs_base', 'cr0', 'cr2', 'cr3', 'cr4', 'cr8', 'efer'], 64],
+  [['fs_base', 'gs_base', 'kernel_gs_base', 'cr0', 'cr2', 'cr3', 'cr4', 'cr8', 'efer', 'star', 'lstar', 'cstar', 'sfmask'], 64],
   [[...LEGACY16.map((r) => 'e' + r), ...NUMBERED.map((r) => r + 'd'), 'eflags'], 32],
   [[...LEGACY16, ...NUMBERED.map((r) => r + 'w')], 16],
   [['es', 'cs', 'ss', 'ds', 'fs', 'gs'], 16],
