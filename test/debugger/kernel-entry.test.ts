@@ -122,6 +122,29 @@ describe('debug adapter: the kernel-entry sample', function () {
     assert.equal(num(await value(dc, t, '$cr3')), userCr3);
   });
 
+  it('next over the user syscall runs the whole kernel path and stops on the next user line; a breakpoint inside wins', async () => {
+    const outputs: string[] = [];
+    dc.on('output', (e) => outputs.push(e.body.output));
+    const hit = await launchTo(userSyscall());
+    const t = hit.body.threadId;
+    const rsp = num(await value(dc, t, '%rsp'));
+    await stopAfter(dc, dc.nextRequest({ threadId: t }));
+    let frames = await topFrames(dc, t);
+    assert.equal(frames[0].line, userSyscall() + 1, 'the line after the syscall');
+    assert.equal(num(await value(dc, t, '$cs')), 0x33n, 'back in ring 3');
+    assert.equal(num(await value(dc, t, '%rsp')), rsp, 'the same task (its stack)');
+    assert.ok(outputs.join('').includes('hello from pid'), 'the write reached the UART on the way');
+
+    // Again, with a breakpoint in entry_SYSCALL_64: the step stops there instead.
+    await dc.setBreakpointsRequest({ source: { path: USER }, breakpoints: [{ line: userSyscall() }] });
+    const again = await stopAfter(dc, dc.continueRequest({ threadId: t }));
+    await dc.setBreakpointsRequest({ source: { path: ENTRY }, breakpoints: [{ line: hotLine() }] });
+    const inside = await stopAfter(dc, dc.nextRequest({ threadId: again.body.threadId }));
+    assert.equal(inside.body.reason, 'breakpoint');
+    frames = await topFrames(dc, inside.body.threadId);
+    assert.equal(frames[0].line, hotLine());
+  });
+
   it('names both CPUs as threads and keeps the other CPU stopped (all-stop)', async () => {
     const hit = await launchTo(userSyscall());
     const threads = (await dc.threadsRequest()).body.threads;
