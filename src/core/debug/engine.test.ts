@@ -134,4 +134,38 @@ describe('debug engine', function () {
       assert.ok(sameCpuState(saveCpuState(target.cpus[1]), states[i]), `step back ${states.length - i}`);
     }
   });
+
+  it('a timer interrupt that comes due while stepping does not pull the step into its handler', () => {
+    const files = ['head_64.S', 'entry_64.S', 'core.S', 'user.S'].map((f) => join(KERNEL, f));
+    const built = buildProgram({ files, fs: diskFs, includePaths: [join(KERNEL, 'include')], linkerScript: join(KERNEL, 'kernel.lds') });
+    const booted = bootSystem(built.elf!, 'kernel', { cpus: 2, memoryMiB: 64 }, { output() {}, warn() {} });
+    const target = systemTarget(booted);
+    const lines = new LineTable(built.lineMap);
+    const engine = new DebugEngine(target, lines, hooks);
+    // The user tasks' busy loop (`1: decl %ecx; jnz 1b`, ~30,000 instructions per task).
+    const userText = readFileSync(join(KERNEL, 'user.S'), 'utf8');
+    const loopLine = lineOfText(userText, '1:\tdecl\t%ecx');
+    engine.breakpoints.setSource(join(KERNEL, 'user.S'), [{ line: loopLine }], lines);
+    const hit = drive(engine.continue());
+    assert.ok(hit.kind === 'stopped' && hit.reason === 'breakpoint');
+    engine.breakpoints.setSource(join(KERNEL, 'user.S'), [], lines);
+    const n = hit.cpu;
+    const cpu = target.cpus[n];
+    const timer = booted.machine.timers[n];
+    // Step past the timer's period (20,000 instructions): every step stays in the user loop.
+    let steps = 0;
+    while (timer.pending.size === 0 && steps < 25_000) {
+      drive(engine.stepInstruction(n, false));
+      assert.equal(cpu.cpl, 3, `step ${steps} left ring 3`);
+      steps++;
+    }
+    assert.ok(timer.pending.size > 0, 'the timer came due during the steps');
+    drive(engine.stepInstruction(n, false));
+    assert.equal(cpu.cpl, 3, 'still not delivered while stepping');
+    // Running freely, the CPU takes it: the next stop on an exception filter is irrelevant, so
+    // break on the handler's entry instead.
+    engine.breakpoints.setFunctions([{ name: 'asm_sysvec_apic_timer_interrupt' }], (name) => target.symbols.address(name));
+    const taken = drive(engine.continue());
+    assert.ok(taken.kind === 'stopped' && taken.cpu === n, 'delivered on this CPU once it runs freely');
+  });
 });
