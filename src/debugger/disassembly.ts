@@ -11,7 +11,8 @@ import { disassembleAt } from '../core/isa/disasm.js';
 import type { SymbolMap } from '../core/loader/symbols.js';
 import type { Cpu } from '../core/machine/cpu.js';
 
-const hexAddr = (n: number) => '0x' + BigInt.asUintN(64, BigInt(n)).toString(16);
+/** An address as DAP memory/instruction references spell it. */
+export const hexAddr = (n: number): string => '0x' + BigInt.asUintN(64, BigInt(n)).toString(16);
 
 export function disassembleListing(cpu: Cpu, lines: LineTable, symbols: SymbolMap, args: DebugProtocol.DisassembleArguments): DebugProtocol.DisassembledInstruction[] {
   let address = Number(BigInt.asIntN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0)));

@@ -22,14 +22,15 @@ import { basename } from 'node:path';
 import { DebugEngine, EXCEPTION_FILTERS, type EngineStop } from '../core/debug/engine.js';
 import { ProgramView } from '../core/debug/program-view.js';
 import { stackSwitchModel } from '../core/debug/stack-switch.js';
-import { assign, childCount, childrenOf, completions, evaluate, formatValue, type Value } from '../core/inspect/expression.js';
+import { assign, childCount, childrenOf, completions, evaluate, formatValue } from '../core/inspect/expression.js';
 import { controlView, msrView, registersView, segmentsView, stackView, tssView, type ViewNode } from '../core/inspect/machine-views.js';
 import { describePageFaultErrorCode, vectorMnemonic } from '../core/machine/faults.js';
 import { explainTranslation, formatTranslation } from '../core/inspect/translation.js';
 import { registersUsed } from '../core/inspect/registers-used.js';
 import { LaunchArguments, LaunchError, Launched, launchProgram } from './launch.js';
-import { buildStackFrames, type FrameInfo } from './frames.js';
-import { disassembleListing } from './disassembly.js';
+import { buildStackFrames, type FrameInfo } from '../core/debug/call-frames.js';
+import { disassembleListing, hexAddr } from './disassembly.js';
+import { formatType, sizeOf } from '../core/inspect/ctype-model.js';
 
 /** Children of a variables reference; paged ones (large arrays) take the requested window. */
 type Provider = ((start?: number, count?: number) => DebugProtocol.Variable[]) & { paged?: boolean };
@@ -37,7 +38,6 @@ type Provider = ((start?: number, count?: number) => DebugProtocol.Variable[]) &
 /** Arrays longer than this are shown in pages (VS Code's [0..99] groups). */
 const ARRAY_PAGE = 100;
 
-const hexAddr = (n: number) => '0x' + BigInt.asUintN(64, BigInt(n)).toString(16);
 
 export class X64DebugSession extends LoggingDebugSession {
   private launched: Launched | undefined;
@@ -207,7 +207,7 @@ export class X64DebugSession extends LoggingDebugSession {
     } else if (!r.ok || r.value.lvalue?.kind !== 'memory') {
       response.body = { dataId: null, description: r.ok ? `${expression} is not in memory` : r.message };
     } else {
-      const size = args.bytes ?? Math.min(8, Math.max(1, sizeOfValue(r.value)));
+      const size = args.bytes ?? Math.min(8, Math.max(1, sizeOf(r.value.type) ?? 8));
       response.body = { dataId: JSON.stringify({ expression, size }), description: `${expression} (${size} bytes)`, accessTypes: ['write', 'read', 'readWrite'], canPersist: true };
     }
     this.sendResponse(response);
@@ -405,18 +405,8 @@ export class X64DebugSession extends LoggingDebugSession {
     if (this.launched!.target.mode === 'user') return `CPU 0 [ring ${cpu.cpl} • pid 1]`;
     const parts = [`ring ${cpu.cpl}`];
     if (cpu.halted) parts.push('halted');
-    // The task this CPU runs, as the kernel knows it: pcpu_hot.current_task (its pid when the
-    // headers declare task_struct.pid, else the symbol it points into).
-    if (this.view!.perCpuSymbols.includes('pcpu_hot')) {
-      const ctx = this.view!.context(n);
-      const pid = evaluate('pcpu_hot.current_task->pid', ctx);
-      const task = evaluate('pcpu_hot.current_task', ctx);
-      if (pid.ok && task.ok && task.value.bits !== 0n) parts.push(`task ${pid.value.bits}`);
-      else if (task.ok && task.value.bits) {
-        const name = this.view!.describe(cpu, Number(BigInt.asIntN(64, task.value.bits)));
-        if (name) parts.push(name);
-      }
-    }
+    const task = this.view!.currentTaskLabel(n);
+    if (task) parts.push(task);
     return `CPU ${n} [${parts.join(' • ')}]`;
   }
 
@@ -477,10 +467,10 @@ export class X64DebugSession extends LoggingDebugSession {
     const cpu = this.engine!.cpus[n];
     const vars = this.nodesToVariables(stackView(cpu, (a) => this.view!.describe(cpu, a)), n);
     // On a kernel stack, the pt_regs frame at its top, typed (if the headers declare it).
-    if (cpu.cpl === 0 && this.view!.perCpuSymbols.includes('pcpu_hot') && this.launched!.types?.struct('pt_regs')) {
-      const expr = '((struct pt_regs *)(pcpu_hot.top_of_stack - sizeof(struct pt_regs)))';
-      const r = evaluate(`*${expr}`, this.view!.context(n));
-      if (r.ok) vars.unshift(this.valueVariable('pt_regs (top of this task\'s stack)', `*${expr}`, r, n));
+    const expr = cpu.cpl === 0 ? this.view!.ptRegsExpression() : undefined;
+    if (expr) {
+      const r = evaluate(expr, this.view!.context(n));
+      if (r.ok) vars.unshift(this.valueVariable('pt_regs (top of this task\'s stack)', expr, r, n));
     }
     return vars;
   }
@@ -538,7 +528,7 @@ export class X64DebugSession extends LoggingDebugSession {
       name,
       value: formatValue(r.value, ctx),
       evaluateName,
-      type: r.value.type ? typeName(r.value) : undefined,
+      type: formatType(r.value.type),
       variablesReference: kids > 0 ? this.ref(children) : 0,
       indexedVariables: paged ? kids : undefined,
       memoryReference: r.value.lvalue?.kind === 'memory' ? hexAddr(Number(BigInt.asIntN(64, r.value.lvalue.address))) : undefined,
@@ -747,13 +737,4 @@ function parseDataId(id: string): { expression: string; size: number; register?:
   }
 }
 
-function sizeOfValue(v: Value): number {
-  const t = v.type as { kind: string; size?: number };
-  return t.size ?? 8;
-}
 
-function typeName(v: Value): string | undefined {
-  const t = v.type as { kind: string; name?: string; tag?: string };
-  if (t.kind === 'struct' || t.kind === 'union') return `${t.kind} ${t.tag ?? ''}`.trim();
-  return t.name ?? t.kind;
-}

@@ -101,6 +101,27 @@ export class ProgramView {
   }
 
   /**
+   * The task CPU n runs, as the kernel knows it — `pcpu_hot.current_task` — named by its pid
+   * when the headers declare `task_struct.pid`, else by the symbol it points into.
+   */
+  currentTaskLabel(n: number): string | undefined {
+    if (!this.perCpuSet.has('pcpu_hot')) return undefined;
+    const ctx = this.context(n);
+    const task = evaluate('pcpu_hot.current_task', ctx);
+    if (!task.ok || task.value.bits === 0n) return undefined;
+    const pid = evaluate('pcpu_hot.current_task->pid', ctx);
+    if (pid.ok) return `task ${pid.value.bits}`;
+    return this.describe(this.target.cpus[n], Number(BigInt.asIntN(64, task.value.bits)));
+  }
+
+  /** `struct pt_regs` at the top of CPU n's current kernel stack (where the entry code builds
+   * it), as an expression; undefined when the headers do not declare the types. */
+  ptRegsExpression(): string | undefined {
+    if (!this.perCpuSet.has('pcpu_hot') || !this.types.struct('pt_regs')) return undefined;
+    return '*((struct pt_regs *)(pcpu_hot.top_of_stack - sizeof(struct pt_regs)))';
+  }
+
+  /**
    * Kernel stacks of the tasks the headers declare (`tasks[]` of struct task_struct with
    * `stack` and `pid`, as the kernel sample does), for annotations; computed once per stop.
    */

@@ -3,10 +3,11 @@
  * shadow call stack's frames down to the first entry, with a separator where the CPU entered
  * the kernel (`[syscall from ring 3]`) above the frames of the code it came from.
  */
-import { basename } from 'node:path';
-import type { DebugEngine } from '../core/debug/engine.js';
-import type { Level, SourcePos } from '../core/debug/line-table.js';
-import type { SymbolMap } from '../core/loader/symbols.js';
+import type { SymbolMap } from '../loader/symbols.js';
+import type { DebugEngine } from './engine.js';
+import type { Level, SourcePos } from './line-table.js';
+
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 export interface FrameInfo {
   cpu: number;
